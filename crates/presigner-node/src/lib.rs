@@ -1,0 +1,1 @@
+//! napi-rs glue (filled in by the Node binding work).

@@ -1,0 +1,1 @@
+//! PyO3 glue (filled in by the Python binding work).
