@@ -1,1 +1,1559 @@
-//! C ABI (filled in by the C ABI work).
+//! C ABI of the presigner core: `libpresigner_ffi.so` / `libpresigner_ffi.a`, described by the
+//! generated header `include/presigner.h`.
+//!
+//! Every export is a thin shim: it checks its pointer arguments, runs a Rust function that
+//! returns `Result` inside `catch_unwind`, writes its out-parameters only on success, and turns
+//! failures into a [`presigner_status`] plus a thread-local message
+//! ([`presigner_last_error_message`]). The ownership and calling rules are written once, at the
+//! top of the header (see `cbindgen.toml`).
+//!
+//! # Safety
+//!
+//! Every `unsafe extern "C"` function here has the same contract, stated in the header: pointer
+//! arguments are either NULL (which is reported as `PRESIGNER_STATUS_NULL_ARGUMENT` unless the
+//! argument is documented as optional) or valid for the access described; `(ptr, len)` strings
+//! point to `len` readable bytes; handles come from the matching `*_new` function and are not
+//! used after `*_free`.
+
+#![allow(non_camel_case_types)]
+#![allow(clippy::missing_safety_doc)]
+#![deny(unsafe_op_in_unsafe_fn)]
+
+use std::cell::RefCell;
+use std::ffi::c_char;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use presigner::timestamp::system_time_to_unix;
+use presigner::{
+    AddressingStyle, Credentials, Error as CoreError, ErrorKind, ExpiryPolicy, PayloadHash,
+    PresignOptions, PresignedRequest, S3Config, S3Presigner, SessionTokenMode, SignedRequest,
+    SigningParams, SigningSettings, UrlPresignOptions,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Status codes
+// ---------------------------------------------------------------------------------------------
+
+/// What a function returned. The numeric values are part of the ABI: they never change and a
+/// retired value is never reused. 1..=99 mirror the core's error codes (see
+/// `presigner_status_str`), 100 and above are the C ABI's own.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum presigner_status {
+    /// Success.
+    Ok = 0,
+    /// `invalid_expiry`: expires_in outside 1..=604800 seconds.
+    InvalidExpiry = 1,
+    /// `invalid_bucket`: a bucket name S3 would reject.
+    InvalidBucket = 2,
+    /// `invalid_key`: an empty or too long object key.
+    InvalidKey = 3,
+    /// `invalid_region`: a region that cannot go into a scope or host name.
+    InvalidRegion = 4,
+    /// `invalid_endpoint`: a custom endpoint that is not http(s)://host[:port][/path].
+    InvalidEndpoint = 5,
+    /// `invalid_header`: a header name or value that cannot be signed.
+    InvalidHeader = 6,
+    /// `invalid_query`: a query parameter that cannot be signed (e.g. X-Amz-Signature).
+    InvalidQuery = 7,
+    /// `invalid_url`: a URL that cannot be parsed or signed.
+    InvalidUrl = 8,
+    /// `invalid_method`: an HTTP method that is not a token.
+    InvalidMethod = 9,
+    /// `invalid_service`: a service name that cannot go into a scope.
+    InvalidService = 10,
+    /// `invalid_time`: a signing time outside 1970..=9999.
+    InvalidTime = 11,
+    /// `invalid_option`: an unknown or contradictory setting.
+    InvalidOption = 12,
+    /// `invalid_credentials`: empty or malformed access key id / secret / token.
+    InvalidCredentials = 13,
+    /// `missing_credentials`: no credentials where they were looked for.
+    MissingCredentials = 14,
+    /// `profile_error`: unreadable shared file or unknown/incomplete profile.
+    ProfileError = 15,
+    /// `credentials_expired`: the credentials had expired at the signing time.
+    CredentialsExpired = 16,
+    /// `credentials_expire_before_url`: under expiry policy "error", the credentials expire
+    /// before the URL would.
+    CredentialsExpireBeforeUrl = 17,
+    /// A required pointer argument was NULL (or a length was impossibly large).
+    NullArgument = 100,
+    /// A string argument was not valid UTF-8.
+    InvalidUtf8 = 101,
+    /// A Rust panic was caught at the boundary (a bug: please report it with the message).
+    Panic = 102,
+    /// The caller's buffer is too small (`presigner_last_error_message`).
+    BufferTooSmall = 103,
+    /// An index passed to an accessor is not below the matching count.
+    IndexOutOfRange = 104,
+    /// A core error kind this build of the C ABI does not know (cannot happen with matching
+    /// builds; kept so that a new core kind never maps to a wrong code).
+    UnknownError = 199,
+}
+
+impl presigner_status {
+    /// Every status, in numeric order.
+    pub fn all() -> &'static [presigner_status] {
+        &[
+            presigner_status::Ok,
+            presigner_status::InvalidExpiry,
+            presigner_status::InvalidBucket,
+            presigner_status::InvalidKey,
+            presigner_status::InvalidRegion,
+            presigner_status::InvalidEndpoint,
+            presigner_status::InvalidHeader,
+            presigner_status::InvalidQuery,
+            presigner_status::InvalidUrl,
+            presigner_status::InvalidMethod,
+            presigner_status::InvalidService,
+            presigner_status::InvalidTime,
+            presigner_status::InvalidOption,
+            presigner_status::InvalidCredentials,
+            presigner_status::MissingCredentials,
+            presigner_status::ProfileError,
+            presigner_status::CredentialsExpired,
+            presigner_status::CredentialsExpireBeforeUrl,
+            presigner_status::NullArgument,
+            presigner_status::InvalidUtf8,
+            presigner_status::Panic,
+            presigner_status::BufferTooSmall,
+            presigner_status::IndexOutOfRange,
+            presigner_status::UnknownError,
+        ]
+    }
+
+    /// The status of a core error kind.
+    pub fn from_kind(kind: ErrorKind) -> Self {
+        match kind {
+            ErrorKind::InvalidExpiry => Self::InvalidExpiry,
+            ErrorKind::InvalidBucket => Self::InvalidBucket,
+            ErrorKind::InvalidKey => Self::InvalidKey,
+            ErrorKind::InvalidRegion => Self::InvalidRegion,
+            ErrorKind::InvalidEndpoint => Self::InvalidEndpoint,
+            ErrorKind::InvalidHeader => Self::InvalidHeader,
+            ErrorKind::InvalidQuery => Self::InvalidQuery,
+            ErrorKind::InvalidUrl => Self::InvalidUrl,
+            ErrorKind::InvalidMethod => Self::InvalidMethod,
+            ErrorKind::InvalidService => Self::InvalidService,
+            ErrorKind::InvalidTime => Self::InvalidTime,
+            ErrorKind::InvalidOption => Self::InvalidOption,
+            ErrorKind::InvalidCredentials => Self::InvalidCredentials,
+            ErrorKind::MissingCredentials => Self::MissingCredentials,
+            ErrorKind::Profile => Self::ProfileError,
+            ErrorKind::CredentialsExpired => Self::CredentialsExpired,
+            ErrorKind::CredentialsExpireBeforeUrl => Self::CredentialsExpireBeforeUrl,
+            // ErrorKind is #[non_exhaustive]; the unit tests check every known kind maps above.
+            _ => Self::UnknownError,
+        }
+    }
+
+    /// The stable code string: the core's code for core errors, else the ABI's own.
+    pub fn code(self) -> &'static str {
+        self.code_nul().trim_end_matches('\0')
+    }
+
+    fn code_nul(self) -> &'static str {
+        match self {
+            Self::Ok => "ok\0",
+            Self::InvalidExpiry => "invalid_expiry\0",
+            Self::InvalidBucket => "invalid_bucket\0",
+            Self::InvalidKey => "invalid_key\0",
+            Self::InvalidRegion => "invalid_region\0",
+            Self::InvalidEndpoint => "invalid_endpoint\0",
+            Self::InvalidHeader => "invalid_header\0",
+            Self::InvalidQuery => "invalid_query\0",
+            Self::InvalidUrl => "invalid_url\0",
+            Self::InvalidMethod => "invalid_method\0",
+            Self::InvalidService => "invalid_service\0",
+            Self::InvalidTime => "invalid_time\0",
+            Self::InvalidOption => "invalid_option\0",
+            Self::InvalidCredentials => "invalid_credentials\0",
+            Self::MissingCredentials => "missing_credentials\0",
+            Self::ProfileError => "profile_error\0",
+            Self::CredentialsExpired => "credentials_expired\0",
+            Self::CredentialsExpireBeforeUrl => "credentials_expire_before_url\0",
+            Self::NullArgument => "null_argument\0",
+            Self::InvalidUtf8 => "invalid_utf8\0",
+            Self::Panic => "panic\0",
+            Self::BufferTooSmall => "buffer_too_small\0",
+            Self::IndexOutOfRange => "index_out_of_range\0",
+            Self::UnknownError => "unknown_error\0",
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain data types
+// ---------------------------------------------------------------------------------------------
+
+/// A UTF-8 string as pointer + length. Going in, it is borrowed for the call only. Coming out
+/// of an accessor, it points into the handle it came from, stays valid until that handle is
+/// freed, and is also NUL-terminated (`len` excludes the NUL; `len` is authoritative).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct presigner_str {
+    pub data: *const c_char,
+    pub len: usize,
+}
+
+/// A header name and value.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct presigner_header {
+    pub name: presigner_str,
+    pub value: presigner_str,
+}
+
+/// Every scalar and string field of a presigned request in one call (strings borrowed from
+/// the `presigner_presigned` handle, like the single-field accessors).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct presigner_presigned_fields {
+    pub url: presigner_str,
+    pub method: presigner_str,
+    pub signature: presigner_str,
+    pub canonical_request: presigner_str,
+    pub string_to_sign: presigner_str,
+    pub header_count: usize,
+    pub signed_header_count: usize,
+    /// Unix seconds of `X-Amz-Date`.
+    pub signed_at: i64,
+    /// Unix seconds when the URL stops working.
+    pub expires_at: i64,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Opaque handles
+// ---------------------------------------------------------------------------------------------
+
+/// A NUL-terminated copy of a string, handed out as `presigner_str`.
+#[derive(Clone, Debug)]
+struct OutStr(String);
+
+impl OutStr {
+    fn new(s: &str) -> Self {
+        let mut v = String::with_capacity(s.len() + 1);
+        v.push_str(s);
+        v.push('\0');
+        OutStr(v)
+    }
+    fn view(&self) -> presigner_str {
+        presigner_str {
+            data: self.0.as_ptr().cast(),
+            len: self.0.len() - 1,
+        }
+    }
+}
+
+/// AWS credentials (access key id, secret, optional session token and expiry). Immutable and
+/// safe to share between threads.
+pub struct presigner_credentials {
+    inner: Credentials,
+    access_key_id: OutStr,
+}
+
+/// Settings of an S3 presigner besides region and credentials (endpoint, addressing style,
+/// dualstack/fips/accelerate, expiry policy). A builder: not for concurrent mutation.
+#[derive(Default)]
+pub struct presigner_s3_options {
+    endpoint_url: Option<String>,
+    addressing_style: AddressingStyle,
+    dualstack: bool,
+    fips: bool,
+    accelerate: bool,
+    expiry_policy: ExpiryPolicy,
+}
+
+/// An S3 presigner. Immutable after creation and safe to use from many threads at once.
+pub struct presigner_s3 {
+    inner: S3Presigner,
+}
+
+/// Per-request options (expires_in, headers, query, version id, response overrides, signing
+/// time). A builder: mutate from one thread; once built it may be read by many threads.
+pub struct presigner_presign_options {
+    inner: PresignOptions,
+}
+
+/// Scope, time and canonicalization settings for `presigner_presign_url` and
+/// `presigner_sign_request`. A builder like `presigner_presign_options`.
+pub struct presigner_signing_params {
+    region: String,
+    service: String,
+    now: Option<SystemTime>,
+    settings: Option<SigningSettings>,
+    expiry_policy: ExpiryPolicy,
+}
+
+/// A presigned request (URL, method, headers to send, signed headers, times, canonical
+/// request, string-to-sign, signature). Immutable.
+pub struct presigner_presigned {
+    url: OutStr,
+    method: OutStr,
+    headers: Vec<(OutStr, OutStr)>,
+    signed_headers: Vec<OutStr>,
+    signed_at: i64,
+    expires_at: i64,
+    signature: OutStr,
+    canonical_request: OutStr,
+    string_to_sign: OutStr,
+}
+
+/// A request signed with an Authorization header: the headers to add and the details.
+pub struct presigner_signed {
+    headers: Vec<(OutStr, OutStr)>,
+    signed_headers: Vec<OutStr>,
+    signed_at: i64,
+    signature: OutStr,
+    authorization: OutStr,
+    canonical_request: OutStr,
+    string_to_sign: OutStr,
+}
+
+/// The URLs of `presigner_s3_presign_many`, in the order of the keys.
+pub struct presigner_url_list {
+    urls: Vec<OutStr>,
+}
+
+impl From<PresignedRequest> for presigner_presigned {
+    fn from(r: PresignedRequest) -> Self {
+        presigner_presigned {
+            url: OutStr::new(&r.url),
+            method: OutStr::new(&r.method),
+            headers: pairs(&r.headers),
+            signed_headers: r.signed_headers.iter().map(|s| OutStr::new(s)).collect(),
+            signed_at: system_time_to_unix(r.signed_at),
+            expires_at: system_time_to_unix(r.expires_at),
+            signature: OutStr::new(&r.signature),
+            canonical_request: OutStr::new(&r.canonical_request),
+            string_to_sign: OutStr::new(&r.string_to_sign),
+        }
+    }
+}
+
+impl From<SignedRequest> for presigner_signed {
+    fn from(r: SignedRequest) -> Self {
+        presigner_signed {
+            headers: pairs(&r.headers),
+            signed_headers: r.signed_headers.iter().map(|s| OutStr::new(s)).collect(),
+            signed_at: system_time_to_unix(r.signed_at),
+            signature: OutStr::new(&r.signature),
+            authorization: OutStr::new(&r.authorization),
+            canonical_request: OutStr::new(&r.canonical_request),
+            string_to_sign: OutStr::new(&r.string_to_sign),
+        }
+    }
+}
+
+fn pairs(v: &[(String, String)]) -> Vec<(OutStr, OutStr)> {
+    v.iter()
+        .map(|(n, v)| (OutStr::new(n), OutStr::new(v)))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors, the last-error slot and the shim
+// ---------------------------------------------------------------------------------------------
+
+/// A failure on its way out: a status and the message for `presigner_last_error_message`.
+#[derive(Debug)]
+pub struct FfiError {
+    pub status: presigner_status,
+    pub message: String,
+}
+
+impl FfiError {
+    fn new(status: presigner_status, message: impl Into<String>) -> Self {
+        FfiError {
+            status,
+            message: message.into(),
+        }
+    }
+    fn null(what: &str) -> Self {
+        Self::new(
+            presigner_status::NullArgument,
+            format!("{what} must not be NULL"),
+        )
+    }
+}
+
+impl From<CoreError> for FfiError {
+    fn from(e: CoreError) -> Self {
+        FfiError::new(presigner_status::from_kind(e.kind()), e.to_string())
+    }
+}
+
+type FfiResult<T> = Result<T, FfiError>;
+
+thread_local! {
+    static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+fn set_last_error(message: &str) {
+    let _ = LAST_ERROR.try_with(|slot| {
+        if let Ok(mut s) = slot.try_borrow_mut() {
+            s.clear();
+            s.push_str(message);
+        }
+    });
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        format!("panic in presigner: {s}")
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        format!("panic in presigner: {s}")
+    } else {
+        "panic in presigner".to_owned()
+    }
+}
+
+/// Runs `f` inside `catch_unwind`; records the message of a failure for this thread.
+fn shim(f: impl FnOnce() -> FfiResult<()>) -> presigner_status {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => presigner_status::Ok,
+        Ok(Err(e)) => {
+            set_last_error(&e.message);
+            e.status
+        }
+        Err(payload) => {
+            set_last_error(&panic_message(payload.as_ref()));
+            presigner_status::Panic
+        }
+    }
+}
+
+/// Drops a boxed handle, never unwinding into C.
+unsafe fn free_handle<T>(p: *mut T) {
+    if p.is_null() {
+        return;
+    }
+    // SAFETY: the caller passes a pointer made by Box::into_raw in this crate, once.
+    let b = unsafe { Box::from_raw(p) };
+    let _ = catch_unwind(AssertUnwindSafe(move || drop(b)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Argument helpers
+// ---------------------------------------------------------------------------------------------
+
+/// A required string: NULL with length 0 is the empty string; NULL otherwise is an error.
+unsafe fn str_arg<'a>(ptr: *const c_char, len: usize, what: &str) -> FfiResult<&'a str> {
+    if ptr.is_null() {
+        if len == 0 {
+            return Ok("");
+        }
+        return Err(FfiError::null(what));
+    }
+    if len > isize::MAX as usize {
+        return Err(FfiError::new(
+            presigner_status::NullArgument,
+            format!("{what}: length {len} is impossibly large"),
+        ));
+    }
+    // SAFETY: the caller guarantees `len` readable bytes at `ptr`.
+    let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
+    std::str::from_utf8(bytes).map_err(|e| {
+        FfiError::new(
+            presigner_status::InvalidUtf8,
+            format!(
+                "{what} is not valid UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
+    })
+}
+
+/// An optional string: NULL means absent.
+unsafe fn opt_str_arg<'a>(
+    ptr: *const c_char,
+    len: usize,
+    what: &str,
+) -> FfiResult<Option<&'a str>> {
+    if ptr.is_null() {
+        Ok(None)
+    } else {
+        // SAFETY: forwarded contract.
+        unsafe { str_arg(ptr, len, what) }.map(Some)
+    }
+}
+
+/// A `presigner_str` argument (same rules as `str_arg`).
+unsafe fn view_arg<'a>(s: &presigner_str, what: &str) -> FfiResult<&'a str> {
+    // SAFETY: forwarded contract.
+    unsafe { str_arg(s.data, s.len, what) }
+}
+
+/// Raw bytes: NULL with length 0 is empty.
+unsafe fn bytes_arg<'a>(ptr: *const u8, len: usize, what: &str) -> FfiResult<&'a [u8]> {
+    if ptr.is_null() {
+        if len == 0 {
+            return Ok(&[]);
+        }
+        return Err(FfiError::null(what));
+    }
+    if len > isize::MAX as usize {
+        return Err(FfiError::new(
+            presigner_status::NullArgument,
+            format!("{what}: length {len} is impossibly large"),
+        ));
+    }
+    // SAFETY: the caller guarantees `len` readable bytes at `ptr`.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+/// An array of `T`: NULL with count 0 is empty.
+unsafe fn array_arg<'a, T>(ptr: *const T, len: usize, what: &str) -> FfiResult<&'a [T]> {
+    if ptr.is_null() {
+        if len == 0 {
+            return Ok(&[]);
+        }
+        return Err(FfiError::null(what));
+    }
+    if len > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
+        return Err(FfiError::new(
+            presigner_status::NullArgument,
+            format!("{what}: count {len} is impossibly large"),
+        ));
+    }
+    // SAFETY: the caller guarantees `len` readable elements at `ptr`.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+unsafe fn handle<'a, T>(p: *const T, what: &str) -> FfiResult<&'a T> {
+    // SAFETY: the caller passes NULL or a live handle.
+    unsafe { p.as_ref() }.ok_or_else(|| FfiError::null(what))
+}
+
+unsafe fn handle_mut<'a, T>(p: *mut T, what: &str) -> FfiResult<&'a mut T> {
+    // SAFETY: the caller passes NULL or a live handle not used concurrently.
+    unsafe { p.as_mut() }.ok_or_else(|| FfiError::null(what))
+}
+
+/// Checks an out-pointer before any work so that nothing is computed for nothing.
+fn check_out<T>(p: *mut T, what: &str) -> FfiResult<()> {
+    if p.is_null() {
+        Err(FfiError::null(what))
+    } else {
+        Ok(())
+    }
+}
+
+/// Writes an out-parameter (only ever called on the success path).
+unsafe fn write_out<T>(p: *mut T, value: T) {
+    // SAFETY: `p` was checked non-NULL by `check_out`; the caller guarantees it is writable.
+    unsafe { p.write(value) }
+}
+
+fn boxed<T>(value: T) -> *mut T {
+    Box::into_raw(Box::new(value))
+}
+
+/// Unix seconds (possibly negative) as a `SystemTime`; the core rejects times before 1970.
+fn unix_time(unix: i64) -> SystemTime {
+    if unix >= 0 {
+        UNIX_EPOCH + Duration::from_secs(unix as u64)
+    } else {
+        UNIX_EPOCH - Duration::from_secs(unix.unsigned_abs())
+    }
+}
+
+fn index<T>(v: &[T], i: usize, what: &str) -> FfiResult<usize> {
+    if i < v.len() {
+        Ok(i)
+    } else {
+        Err(FfiError::new(
+            presigner_status::IndexOutOfRange,
+            format!("{what} index {i} is out of range (count {})", v.len()),
+        ))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Library-level functions
+// ---------------------------------------------------------------------------------------------
+
+/// The library version (static NUL-terminated string, e.g. "0.1.0"). Never fails.
+#[no_mangle]
+pub extern "C" fn presigner_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// The stable code string of a status value ("ok", "invalid_expiry", "null_argument", …;
+/// "unknown_status" for a value that is not a status). Static and NUL-terminated. Never fails.
+#[no_mangle]
+pub extern "C" fn presigner_status_str(status: u32) -> *const c_char {
+    presigner_status::all()
+        .iter()
+        .find(|s| **s as u32 == status)
+        .map_or("unknown_status\0", |s| s.code_nul())
+        .as_ptr()
+        .cast()
+}
+
+/// Length in bytes (without the NUL) of this thread's last failure message; 0 if none.
+/// Never fails.
+#[no_mangle]
+pub extern "C" fn presigner_last_error_length() -> usize {
+    LAST_ERROR
+        .try_with(|s| s.try_borrow().map_or(0, |s| s.len()))
+        .unwrap_or(0)
+}
+
+/// Copies this thread's last failure message, NUL-terminated, into `buf` (capacity
+/// `buf_len`) and stores its length (without the NUL) in `*out_len`. Returns
+/// `PRESIGNER_STATUS_BUFFER_TOO_SMALL` and writes nothing when `buf_len` is less than
+/// `presigner_last_error_length() + 1`. This function never changes the last error itself.
+/// The message stays until the next failing call on the same thread.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_last_error_message(
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> presigner_status {
+    let r = catch_unwind(AssertUnwindSafe(|| -> presigner_status {
+        if buf.is_null() || out_len.is_null() {
+            return presigner_status::NullArgument;
+        }
+        let msg = LAST_ERROR
+            .try_with(|s| s.try_borrow().map(|s| s.clone()).unwrap_or_default())
+            .unwrap_or_default();
+        if buf_len < msg.len() + 1 {
+            return presigner_status::BufferTooSmall;
+        }
+        // SAFETY: `buf` has room for `buf_len >= msg.len() + 1` bytes (caller contract).
+        unsafe {
+            std::ptr::copy_nonoverlapping(msg.as_ptr(), buf.cast::<u8>(), msg.len());
+            *buf.add(msg.len()) = 0;
+            out_len.write(msg.len());
+        }
+        presigner_status::Ok
+    }));
+    r.unwrap_or(presigner_status::Panic)
+}
+
+/// Panics inside the boundary on purpose and returns `PRESIGNER_STATUS_PANIC`: lets bindings
+/// test their handling of that status. Has no other effect.
+#[no_mangle]
+pub extern "C" fn presigner_debug_panic() -> presigner_status {
+    shim(|| panic!("presigner_debug_panic was called"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credentials
+// ---------------------------------------------------------------------------------------------
+
+fn wrap_credentials(c: Credentials) -> presigner_credentials {
+    presigner_credentials {
+        access_key_id: OutStr::new(c.access_key_id()),
+        inner: c,
+    }
+}
+
+/// Makes credentials. `session_token` may be NULL (long-term keys); `expires_at_unix` may be
+/// NULL (no expiry) or point to the Unix seconds at which temporary credentials expire.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_credentials_new(
+    access_key_id: *const c_char,
+    access_key_id_len: usize,
+    secret_access_key: *const c_char,
+    secret_access_key_len: usize,
+    session_token: *const c_char,
+    session_token_len: usize,
+    expires_at_unix: *const i64,
+    out: *mut *mut presigner_credentials,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        // SAFETY: caller contract for every argument.
+        let akid = unsafe { str_arg(access_key_id, access_key_id_len, "access_key_id") }?;
+        let secret = unsafe {
+            str_arg(
+                secret_access_key,
+                secret_access_key_len,
+                "secret_access_key",
+            )
+        }?;
+        let token = unsafe { opt_str_arg(session_token, session_token_len, "session_token") }?;
+        let expires = unsafe { expires_at_unix.as_ref() }.map(|u| unix_time(*u));
+        let c = Credentials::with_session(akid, secret, token.map(str::to_owned), expires)?;
+        unsafe { write_out(out, boxed(wrap_credentials(c))) };
+        Ok(())
+    })
+}
+
+/// Credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and
+/// AWS_CREDENTIAL_EXPIRATION (RFC 3339).
+#[no_mangle]
+pub unsafe extern "C" fn presigner_credentials_from_env(
+    out: *mut *mut presigner_credentials,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let c = Credentials::from_env()?;
+        unsafe { write_out(out, boxed(wrap_credentials(c))) };
+        Ok(())
+    })
+}
+
+/// Credentials of a profile of the shared credentials/config files. `profile` may be NULL
+/// (AWS_PROFILE, else "default").
+#[no_mangle]
+pub unsafe extern "C" fn presigner_credentials_from_profile(
+    profile: *const c_char,
+    profile_len: usize,
+    out: *mut *mut presigner_credentials,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let name = unsafe { opt_str_arg(profile, profile_len, "profile") }?;
+        let c = Credentials::from_profile(name)?;
+        unsafe { write_out(out, boxed(wrap_credentials(c))) };
+        Ok(())
+    })
+}
+
+/// The default chain: environment, then the shared files' profile.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_credentials_from_default_chain(
+    out: *mut *mut presigner_credentials,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let c = Credentials::from_default_chain()?;
+        unsafe { write_out(out, boxed(wrap_credentials(c))) };
+        Ok(())
+    })
+}
+
+/// The access key id (borrowed from `creds`). The secret is never readable through this API.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_credentials_access_key_id(
+    creds: *const presigner_credentials,
+    out: *mut presigner_str,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let c = unsafe { handle(creds, "creds") }?;
+        unsafe { write_out(out, c.access_key_id.view()) };
+        Ok(())
+    })
+}
+
+/// Frees credentials. NULL is a no-op.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_credentials_free(creds: *mut presigner_credentials) {
+    unsafe { free_handle(creds) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// S3 presigner
+// ---------------------------------------------------------------------------------------------
+
+/// New S3 options with the defaults: AWS endpoint, addressing style "auto", no dualstack /
+/// fips / accelerate, expiry policy "error".
+#[no_mangle]
+pub unsafe extern "C" fn presigner_s3_options_new(
+    out: *mut *mut presigner_s3_options,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        unsafe { write_out(out, boxed(presigner_s3_options::default())) };
+        Ok(())
+    })
+}
+
+/// Sets a custom endpoint such as "http://127.0.0.1:9000" (checked by `presigner_s3_new`).
+/// NULL clears it.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_s3_options_set_endpoint_url(
+    options: *mut presigner_s3_options,
+    endpoint_url: *const c_char,
+    endpoint_url_len: usize,
+) -> presigner_status {
+    shim(|| {
+        let o = unsafe { handle_mut(options, "options") }?;
+        let v = unsafe { opt_str_arg(endpoint_url, endpoint_url_len, "endpoint_url") }?;
+        o.endpoint_url = v.map(str::to_owned);
+        Ok(())
+    })
+}
+
+/// Sets the addressing style: "auto", "virtual" or "path".
+#[no_mangle]
+pub unsafe extern "C" fn presigner_s3_options_set_addressing_style(
+    options: *mut presigner_s3_options,
+    style: *const c_char,
+    style_len: usize,
+) -> presigner_status {
+    shim(|| {
+        let o = unsafe { handle_mut(options, "options") }?;
+        let v = unsafe { str_arg(style, style_len, "addressing_style") }?;
+        o.addressing_style = v.parse()?;
+        Ok(())
+    })
+}
+
+/// Sets the expiry policy for credentials that expire before the URL: "error", "clamp" or
+/// "allow".
+#[no_mangle]
+pub unsafe extern "C" fn presigner_s3_options_set_expiry_policy(
+    options: *mut presigner_s3_options,
+    policy: *const c_char,
+    policy_len: usize,
+) -> presigner_status {
+    shim(|| {
+        let o = unsafe { handle_mut(options, "options") }?;
+        let v = unsafe { str_arg(policy, policy_len, "expiry_policy") }?;
+        o.expiry_policy = v.parse()?;
+        Ok(())
+    })
+}
+
+/// Uses the dual-stack (IPv6) endpoint.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_s3_options_set_dualstack(
+    options: *mut presigner_s3_options,
+    value: bool,
+) -> presigner_status {
+    shim(|| {
+        unsafe { handle_mut(options, "options") }?.dualstack = value;
+        Ok(())
+    })
+}
+
+/// Uses the FIPS endpoint.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_s3_options_set_fips(
+    options: *mut presigner_s3_options,
+    value: bool,
+) -> presigner_status {
+    shim(|| {
+        unsafe { handle_mut(options, "options") }?.fips = value;
+        Ok(())
+    })
+}
+
+/// Uses the Transfer Acceleration endpoint.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_s3_options_set_accelerate(
+    options: *mut presigner_s3_options,
+    value: bool,
+) -> presigner_status {
+    shim(|| {
+        unsafe { handle_mut(options, "options") }?.accelerate = value;
+        Ok(())
+    })
+}
+
+/// Frees S3 options. NULL is a no-op.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_s3_options_free(options: *mut presigner_s3_options) {
+    unsafe { free_handle(options) }
+}
+
+/// Makes an S3 presigner for `region` signing with (a copy of) `creds`. `options` may be NULL
+/// (defaults). `creds` and `options` may be freed right after this call.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_s3_new(
+    region: *const c_char,
+    region_len: usize,
+    creds: *const presigner_credentials,
+    options: *const presigner_s3_options,
+    out: *mut *mut presigner_s3,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let region = unsafe { str_arg(region, region_len, "region") }?;
+        let creds = unsafe { handle(creds, "creds") }?;
+        let mut config = S3Config::new(region, creds.inner.clone());
+        if let Some(o) = unsafe { options.as_ref() } {
+            config.endpoint_url = o.endpoint_url.clone();
+            config.addressing_style = o.addressing_style;
+            config.dualstack = o.dualstack;
+            config.fips = o.fips;
+            config.accelerate = o.accelerate;
+            config.expiry_policy = o.expiry_policy;
+        }
+        let s3 = S3Presigner::new(config)?;
+        unsafe { write_out(out, boxed(presigner_s3 { inner: s3 })) };
+        Ok(())
+    })
+}
+
+/// Frees an S3 presigner. NULL is a no-op.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_s3_free(s3: *mut presigner_s3) {
+    unsafe { free_handle(s3) }
+}
+
+fn options_or_default<'a>(o: *const presigner_presign_options) -> &'a PresignOptions {
+    static DEFAULT_OPTIONS: std::sync::OnceLock<PresignOptions> = std::sync::OnceLock::new();
+    // SAFETY: the caller passes NULL or a live handle.
+    match unsafe { o.as_ref() } {
+        Some(o) => &o.inner,
+        None => DEFAULT_OPTIONS.get_or_init(PresignOptions::default),
+    }
+}
+
+/// Presigns `method` on `bucket`/`key` (the key is taken literally). `options` may be NULL
+/// (3600 s, the system clock). Thread-safe: `s3` and `options` are only read.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_s3_presign(
+    s3: *const presigner_s3,
+    method: *const c_char,
+    method_len: usize,
+    bucket: *const c_char,
+    bucket_len: usize,
+    key: *const c_char,
+    key_len: usize,
+    options: *const presigner_presign_options,
+    out: *mut *mut presigner_presigned,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let s3 = unsafe { handle(s3, "s3") }?;
+        let method = unsafe { str_arg(method, method_len, "method") }?;
+        let bucket = unsafe { str_arg(bucket, bucket_len, "bucket") }?;
+        let key = unsafe { str_arg(key, key_len, "key") }?;
+        let r = s3
+            .inner
+            .presign(method, bucket, key, options_or_default(options))?;
+        unsafe { write_out(out, boxed(presigner_presigned::from(r))) };
+        Ok(())
+    })
+}
+
+/// Presigns the same request for `keys_len` keys at one signing time; stops at the first
+/// invalid key. `keys` may be NULL when `keys_len` is 0.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_s3_presign_many(
+    s3: *const presigner_s3,
+    method: *const c_char,
+    method_len: usize,
+    bucket: *const c_char,
+    bucket_len: usize,
+    keys: *const presigner_str,
+    keys_len: usize,
+    options: *const presigner_presign_options,
+    out: *mut *mut presigner_url_list,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let s3 = unsafe { handle(s3, "s3") }?;
+        let method = unsafe { str_arg(method, method_len, "method") }?;
+        let bucket = unsafe { str_arg(bucket, bucket_len, "bucket") }?;
+        let raw = unsafe { array_arg(keys, keys_len, "keys") }?;
+        let keys = raw
+            .iter()
+            .enumerate()
+            .map(|(i, k)| unsafe { view_arg(k, &format!("keys[{i}]")) })
+            .collect::<FfiResult<Vec<&str>>>()?;
+        let urls = s3
+            .inner
+            .presign_many(method, bucket, &keys, options_or_default(options))?;
+        let list = presigner_url_list {
+            urls: urls.iter().map(|u| OutStr::new(u)).collect(),
+        };
+        unsafe { write_out(out, boxed(list)) };
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-request options
+// ---------------------------------------------------------------------------------------------
+
+/// New options: expires_in 3600, no headers/query/version/overrides, the system clock.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presign_options_new(
+    out: *mut *mut presigner_presign_options,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let o = presigner_presign_options {
+            inner: PresignOptions::default(),
+        };
+        unsafe { write_out(out, boxed(o)) };
+        Ok(())
+    })
+}
+
+/// Seconds the URL stays valid (checked when presigning: 1..=604800).
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presign_options_set_expires_in(
+    options: *mut presigner_presign_options,
+    expires_in: i64,
+) -> presigner_status {
+    shim(|| {
+        unsafe { handle_mut(options, "options") }?.inner.expires_in = expires_in;
+        Ok(())
+    })
+}
+
+/// The signing time as Unix seconds (instead of the system clock).
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presign_options_set_now(
+    options: *mut presigner_presign_options,
+    unix_seconds: i64,
+) -> presigner_status {
+    shim(|| {
+        unsafe { handle_mut(options, "options") }?.inner.now = Some(unix_time(unix_seconds));
+        Ok(())
+    })
+}
+
+/// Adds a header to sign; the client must send it with exactly this value.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presign_options_add_header(
+    options: *mut presigner_presign_options,
+    name: *const c_char,
+    name_len: usize,
+    value: *const c_char,
+    value_len: usize,
+) -> presigner_status {
+    shim(|| {
+        let o = unsafe { handle_mut(options, "options") }?;
+        let n = unsafe { str_arg(name, name_len, "header name") }?;
+        let v = unsafe { str_arg(value, value_len, "header value") }?;
+        o.inner.headers.push((n.to_owned(), v.to_owned()));
+        Ok(())
+    })
+}
+
+/// Adds a raw (unencoded) query parameter, e.g. partNumber / uploadId.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presign_options_add_query(
+    options: *mut presigner_presign_options,
+    name: *const c_char,
+    name_len: usize,
+    value: *const c_char,
+    value_len: usize,
+) -> presigner_status {
+    shim(|| {
+        let o = unsafe { handle_mut(options, "options") }?;
+        let n = unsafe { str_arg(name, name_len, "query name") }?;
+        let v = unsafe { str_arg(value, value_len, "query value") }?;
+        o.inner.query.push((n.to_owned(), v.to_owned()));
+        Ok(())
+    })
+}
+
+/// The object version (`versionId`); NULL clears it.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presign_options_set_version_id(
+    options: *mut presigner_presign_options,
+    version_id: *const c_char,
+    version_id_len: usize,
+) -> presigner_status {
+    shim(|| {
+        let o = unsafe { handle_mut(options, "options") }?;
+        let v = unsafe { opt_str_arg(version_id, version_id_len, "version_id") }?;
+        o.inner.version_id = v.map(str::to_owned);
+        Ok(())
+    })
+}
+
+/// Sets a `response-*` override: `name` is one of "content-type", "content-disposition",
+/// "content-language", "content-encoding", "cache-control", "expires" (a "response-" prefix
+/// is accepted). A NULL `value` clears it. Unknown names → PRESIGNER_STATUS_INVALID_OPTION.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presign_options_set_response_override(
+    options: *mut presigner_presign_options,
+    name: *const c_char,
+    name_len: usize,
+    value: *const c_char,
+    value_len: usize,
+) -> presigner_status {
+    shim(|| {
+        let o = unsafe { handle_mut(options, "options") }?;
+        let n = unsafe { str_arg(name, name_len, "override name") }?;
+        let v = unsafe { opt_str_arg(value, value_len, "override value") }?.map(str::to_owned);
+        let r = &mut o.inner.response;
+        let field = match n.strip_prefix("response-").unwrap_or(n) {
+            "content-type" => &mut r.content_type,
+            "content-disposition" => &mut r.content_disposition,
+            "content-language" => &mut r.content_language,
+            "content-encoding" => &mut r.content_encoding,
+            "cache-control" => &mut r.cache_control,
+            "expires" => &mut r.expires,
+            other => {
+                return Err(FfiError::new(
+                    presigner_status::InvalidOption,
+                    format!(
+                        "invalid option response override: unknown name {other:?} (expected \
+                         content-type, content-disposition, content-language, content-encoding, \
+                         cache-control or expires)"
+                    ),
+                ))
+            }
+        };
+        *field = v;
+        Ok(())
+    })
+}
+
+/// Frees options. NULL is a no-op.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presign_options_free(options: *mut presigner_presign_options) {
+    unsafe { free_handle(options) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generic signing: parameters, presign_url, sign_request
+// ---------------------------------------------------------------------------------------------
+
+/// New signing parameters for `region` and `service` (checked when signing). The settings
+/// start as the service's preset (S3: path as sent, UNSIGNED-PAYLOAD; others: normalized,
+/// double-encoded path, SHA-256 of the body); the setters change one setting of it.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_signing_params_new(
+    region: *const c_char,
+    region_len: usize,
+    service: *const c_char,
+    service_len: usize,
+    out: *mut *mut presigner_signing_params,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let region = unsafe { str_arg(region, region_len, "region") }?;
+        let service = unsafe { str_arg(service, service_len, "service") }?;
+        let p = presigner_signing_params {
+            region: region.to_owned(),
+            service: service.to_owned(),
+            now: None,
+            settings: None,
+            expiry_policy: ExpiryPolicy::Error,
+        };
+        unsafe { write_out(out, boxed(p)) };
+        Ok(())
+    })
+}
+
+unsafe fn settings_mut<'a>(p: *mut presigner_signing_params) -> FfiResult<&'a mut SigningSettings> {
+    let p = unsafe { handle_mut(p, "params") }?;
+    let service = p.service.clone();
+    Ok(p.settings
+        .get_or_insert_with(|| SigningSettings::for_service(&service)))
+}
+
+/// The signing time as Unix seconds (instead of the system clock).
+#[no_mangle]
+pub unsafe extern "C" fn presigner_signing_params_set_now(
+    params: *mut presigner_signing_params,
+    unix_seconds: i64,
+) -> presigner_status {
+    shim(|| {
+        unsafe { handle_mut(params, "params") }?.now = Some(unix_time(unix_seconds));
+        Ok(())
+    })
+}
+
+/// Remove dot segments and empty segments from the path before signing.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_signing_params_set_normalize_path(
+    params: *mut presigner_signing_params,
+    value: bool,
+) -> presigner_status {
+    shim(|| {
+        unsafe { settings_mut(params) }?.normalize_path = value;
+        Ok(())
+    })
+}
+
+/// Percent-encode the (already encoded) path once more.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_signing_params_set_double_encode(
+    params: *mut presigner_signing_params,
+    value: bool,
+) -> presigner_status {
+    shim(|| {
+        unsafe { settings_mut(params) }?.double_encode = value;
+        Ok(())
+    })
+}
+
+/// Uses a precomputed payload hash: 64 hex digits, "UNSIGNED-PAYLOAD" or another upper-case
+/// marker; NULL goes back to hashing the body (SHA-256 of the empty body when presigning).
+#[no_mangle]
+pub unsafe extern "C" fn presigner_signing_params_set_payload_hash(
+    params: *mut presigner_signing_params,
+    payload_hash: *const c_char,
+    payload_hash_len: usize,
+) -> presigner_status {
+    shim(|| {
+        let v = unsafe { opt_str_arg(payload_hash, payload_hash_len, "payload_hash") }?;
+        let hash = match v {
+            Some(v) => PayloadHash::precomputed(v)?,
+            None => PayloadHash::Body,
+        };
+        unsafe { settings_mut(params) }?.payload_hash = hash;
+        Ok(())
+    })
+}
+
+/// true: the session token is added after signing instead of being signed (IoT WebSockets).
+#[no_mangle]
+pub unsafe extern "C" fn presigner_signing_params_set_omit_session_token(
+    params: *mut presigner_signing_params,
+    value: bool,
+) -> presigner_status {
+    shim(|| {
+        unsafe { settings_mut(params) }?.session_token = if value {
+            SessionTokenMode::AppendAfterSigning
+        } else {
+            SessionTokenMode::Signed
+        };
+        Ok(())
+    })
+}
+
+/// Header signing only: add and sign x-amz-content-sha256.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_signing_params_set_content_sha256_header(
+    params: *mut presigner_signing_params,
+    value: bool,
+) -> presigner_status {
+    shim(|| {
+        unsafe { settings_mut(params) }?.content_sha256_header = value;
+        Ok(())
+    })
+}
+
+/// Expiry policy for `presigner_presign_url`: "error", "clamp" or "allow".
+#[no_mangle]
+pub unsafe extern "C" fn presigner_signing_params_set_expiry_policy(
+    params: *mut presigner_signing_params,
+    policy: *const c_char,
+    policy_len: usize,
+) -> presigner_status {
+    shim(|| {
+        let p = unsafe { handle_mut(params, "params") }?;
+        let v = unsafe { str_arg(policy, policy_len, "expiry_policy") }?;
+        p.expiry_policy = v.parse()?;
+        Ok(())
+    })
+}
+
+/// Frees signing parameters. NULL is a no-op.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_signing_params_free(params: *mut presigner_signing_params) {
+    unsafe { free_handle(params) }
+}
+
+/// Presigns any AWS request given as a URL (path percent-encoded as on the wire). From
+/// `options` (may be NULL) it uses expires_in, headers, query and now (which, when set, wins
+/// over the params' now); a version id or response override there is
+/// PRESIGNER_STATUS_INVALID_OPTION.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presign_url(
+    method: *const c_char,
+    method_len: usize,
+    url: *const c_char,
+    url_len: usize,
+    creds: *const presigner_credentials,
+    params: *const presigner_signing_params,
+    options: *const presigner_presign_options,
+    out: *mut *mut presigner_presigned,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let method = unsafe { str_arg(method, method_len, "method") }?;
+        let url = unsafe { str_arg(url, url_len, "url") }?;
+        let creds = unsafe { handle(creds, "creds") }?;
+        let p = unsafe { handle(params, "params") }?;
+        let o = options_or_default(options);
+        if o.version_id.is_some() || o.response != Default::default() {
+            return Err(FfiError::new(
+                presigner_status::InvalidOption,
+                "invalid option version_id/response overrides: only S3 presigning takes them",
+            ));
+        }
+        let url_opts = UrlPresignOptions {
+            expires_in: o.expires_in,
+            headers: o.headers.clone(),
+            query: o.query.clone(),
+            expiry_policy: p.expiry_policy,
+        };
+        let sp = SigningParams {
+            credentials: &creds.inner,
+            region: &p.region,
+            service: &p.service,
+            now: o.now.or(p.now),
+            settings: p.settings.clone(),
+        };
+        let r = presigner::presign_url(method, url, &sp, &url_opts)?;
+        unsafe { write_out(out, boxed(presigner_presigned::from(r))) };
+        Ok(())
+    })
+}
+
+/// Signs a request with an Authorization header. `headers` (may be NULL when `headers_len`
+/// is 0) are the request's headers; `body` (may be NULL when `body_len` is 0) is hashed unless
+/// a payload hash was set. The result lists the headers to add.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_sign_request(
+    method: *const c_char,
+    method_len: usize,
+    url: *const c_char,
+    url_len: usize,
+    headers: *const presigner_header,
+    headers_len: usize,
+    body: *const u8,
+    body_len: usize,
+    creds: *const presigner_credentials,
+    params: *const presigner_signing_params,
+    out: *mut *mut presigner_signed,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let method = unsafe { str_arg(method, method_len, "method") }?;
+        let url = unsafe { str_arg(url, url_len, "url") }?;
+        let raw = unsafe { array_arg(headers, headers_len, "headers") }?;
+        let mut hs: Vec<(&str, &str)> = Vec::with_capacity(raw.len());
+        for (i, h) in raw.iter().enumerate() {
+            let n = unsafe { view_arg(&h.name, &format!("headers[{i}].name")) }?;
+            let v = unsafe { view_arg(&h.value, &format!("headers[{i}].value")) }?;
+            hs.push((n, v));
+        }
+        let body = unsafe { bytes_arg(body, body_len, "body") }?;
+        let creds = unsafe { handle(creds, "creds") }?;
+        let p = unsafe { handle(params, "params") }?;
+        let sp = SigningParams {
+            credentials: &creds.inner,
+            region: &p.region,
+            service: &p.service,
+            now: p.now,
+            settings: p.settings.clone(),
+        };
+        let r = presigner::sign_request(method, url, &hs, body, &sp)?;
+        unsafe { write_out(out, boxed(presigner_signed::from(r))) };
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Result accessors
+// ---------------------------------------------------------------------------------------------
+
+macro_rules! str_accessor {
+    ($(#[$doc:meta])* $name:ident, $ty:ty, $field:ident) => {
+        $(#[$doc])*
+        #[no_mangle]
+        pub unsafe extern "C" fn $name(
+            handle_ptr: *const $ty,
+            out: *mut presigner_str,
+        ) -> presigner_status {
+            shim(|| {
+                check_out(out, "out")?;
+                let h = unsafe { handle(handle_ptr, stringify!($ty)) }?;
+                unsafe { write_out(out, h.$field.view()) };
+                Ok(())
+            })
+        }
+    };
+}
+
+macro_rules! scalar_accessor {
+    ($(#[$doc:meta])* $name:ident, $ty:ty, $field:ident, $out:ty) => {
+        $(#[$doc])*
+        #[no_mangle]
+        pub unsafe extern "C" fn $name(
+            handle_ptr: *const $ty,
+            out: *mut $out,
+        ) -> presigner_status {
+            shim(|| {
+                check_out(out, "out")?;
+                let h = unsafe { handle(handle_ptr, stringify!($ty)) }?;
+                unsafe { write_out(out, h.$field) };
+                Ok(())
+            })
+        }
+    };
+}
+
+macro_rules! count_accessor {
+    ($(#[$doc:meta])* $name:ident, $ty:ty, $field:ident) => {
+        $(#[$doc])*
+        #[no_mangle]
+        pub unsafe extern "C" fn $name(
+            handle_ptr: *const $ty,
+            out: *mut usize,
+        ) -> presigner_status {
+            shim(|| {
+                check_out(out, "out")?;
+                let h = unsafe { handle(handle_ptr, stringify!($ty)) }?;
+                unsafe { write_out(out, h.$field.len()) };
+                Ok(())
+            })
+        }
+    };
+}
+
+macro_rules! header_accessor {
+    ($(#[$doc:meta])* $name:ident, $ty:ty) => {
+        $(#[$doc])*
+        #[no_mangle]
+        pub unsafe extern "C" fn $name(
+            handle_ptr: *const $ty,
+            index_: usize,
+            out: *mut presigner_header,
+        ) -> presigner_status {
+            shim(|| {
+                check_out(out, "out")?;
+                let h = unsafe { handle(handle_ptr, stringify!($ty)) }?;
+                let i = index(&h.headers, index_, "header")?;
+                let (n, v) = &h.headers[i];
+                unsafe {
+                    write_out(
+                        out,
+                        presigner_header {
+                            name: n.view(),
+                            value: v.view(),
+                        },
+                    )
+                };
+                Ok(())
+            })
+        }
+    };
+}
+
+macro_rules! list_accessor {
+    ($(#[$doc:meta])* $name:ident, $ty:ty, $field:ident) => {
+        $(#[$doc])*
+        #[no_mangle]
+        pub unsafe extern "C" fn $name(
+            handle_ptr: *const $ty,
+            index_: usize,
+            out: *mut presigner_str,
+        ) -> presigner_status {
+            shim(|| {
+                check_out(out, "out")?;
+                let h = unsafe { handle(handle_ptr, stringify!($ty)) }?;
+                let i = index(&h.$field, index_, stringify!($field))?;
+                unsafe { write_out(out, h.$field[i].view()) };
+                Ok(())
+            })
+        }
+    };
+}
+
+str_accessor!(
+    /// The presigned URL, exactly as signed.
+    presigner_presigned_url, presigner_presigned, url);
+str_accessor!(
+    /// The HTTP method the URL is valid for (upper-case).
+    presigner_presigned_method, presigner_presigned, method);
+str_accessor!(
+    /// The hex signature (also the X-Amz-Signature parameter).
+    presigner_presigned_signature, presigner_presigned, signature);
+str_accessor!(
+    /// The canonical request that was signed.
+    presigner_presigned_canonical_request, presigner_presigned, canonical_request);
+str_accessor!(
+    /// The string-to-sign.
+    presigner_presigned_string_to_sign, presigner_presigned, string_to_sign);
+scalar_accessor!(
+    /// Unix seconds of X-Amz-Date.
+    presigner_presigned_signed_at, presigner_presigned, signed_at, i64);
+scalar_accessor!(
+    /// Unix seconds when the URL stops working (signing time + X-Amz-Expires, or the
+    /// credentials' expiry when that comes first under policy "allow").
+    presigner_presigned_expires_at, presigner_presigned, expires_at, i64);
+count_accessor!(
+    /// How many headers the client must send with the URL (every signed header but host).
+    presigner_presigned_header_count, presigner_presigned, headers);
+header_accessor!(
+    /// Header `index` (< header_count) the client must send, exactly as given.
+    presigner_presigned_header, presigner_presigned);
+count_accessor!(
+    /// How many header names were signed (host included).
+    presigner_presigned_signed_header_count, presigner_presigned, signed_headers);
+list_accessor!(
+    /// Signed header name `index`: lower-case, sorted.
+    presigner_presigned_signed_header, presigner_presigned, signed_headers);
+
+/// Every scalar and string field at once (one call instead of nine).
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presigned_get_fields(
+    presigned: *const presigner_presigned,
+    out: *mut presigner_presigned_fields,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let p = unsafe { handle(presigned, "presigned") }?;
+        let f = presigner_presigned_fields {
+            url: p.url.view(),
+            method: p.method.view(),
+            signature: p.signature.view(),
+            canonical_request: p.canonical_request.view(),
+            string_to_sign: p.string_to_sign.view(),
+            header_count: p.headers.len(),
+            signed_header_count: p.signed_headers.len(),
+            signed_at: p.signed_at,
+            expires_at: p.expires_at,
+        };
+        unsafe { write_out(out, f) };
+        Ok(())
+    })
+}
+
+/// Frees a presigned request (and every string borrowed from it). NULL is a no-op.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presigned_free(presigned: *mut presigner_presigned) {
+    unsafe { free_handle(presigned) }
+}
+
+str_accessor!(
+    /// The hex signature.
+    presigner_signed_signature, presigner_signed, signature);
+str_accessor!(
+    /// The Authorization header value.
+    presigner_signed_authorization, presigner_signed, authorization);
+str_accessor!(
+    /// The canonical request that was signed.
+    presigner_signed_canonical_request, presigner_signed, canonical_request);
+str_accessor!(
+    /// The string-to-sign.
+    presigner_signed_string_to_sign, presigner_signed, string_to_sign);
+scalar_accessor!(
+    /// Unix seconds of X-Amz-Date.
+    presigner_signed_signed_at, presigner_signed, signed_at, i64);
+count_accessor!(
+    /// How many headers to add to the request (Authorization, X-Amz-Date, and when they apply
+    /// X-Amz-Security-Token and x-amz-content-sha256).
+    presigner_signed_header_count, presigner_signed, headers);
+header_accessor!(
+    /// Header `index` (< header_count) to add to the request.
+    presigner_signed_header, presigner_signed);
+count_accessor!(
+    /// How many header names were signed.
+    presigner_signed_signed_header_count, presigner_signed, signed_headers);
+list_accessor!(
+    /// Signed header name `index`: lower-case, sorted.
+    presigner_signed_signed_header, presigner_signed, signed_headers);
+
+/// Frees a signed request. NULL is a no-op.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_signed_free(signed: *mut presigner_signed) {
+    unsafe { free_handle(signed) }
+}
+
+count_accessor!(
+    /// How many URLs the list holds (the number of keys).
+    presigner_url_list_count, presigner_url_list, urls);
+list_accessor!(
+    /// URL `index` (< count), for the key at the same index.
+    presigner_url_list_get, presigner_url_list, urls);
+
+/// Frees a URL list. NULL is a no-op.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_url_list_free(list: *mut presigner_url_list) {
+    unsafe { free_handle(list) }
+}
+
+#[cfg(test)]
+mod tests;
