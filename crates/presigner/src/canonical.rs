@@ -3,6 +3,8 @@
 //! Both the generic signer and the S3 presigner feed these functions, so one set of rules
 //! (pinned by the AWS test suites) covers every entry point.
 
+use std::borrow::Cow;
+
 use crate::encoding::{encode_into, encode_path_into};
 use crate::error::{Error, Result};
 
@@ -206,7 +208,7 @@ pub fn prepare_headers<N: AsRef<str>, V: AsRef<str>>(
 /// Percent-encoded query parameters, sorted canonically on [`QueryParams::sort`].
 #[derive(Debug, Default, Clone)]
 pub struct QueryParams {
-    pairs: Vec<(String, String)>,
+    pairs: Vec<(Cow<'static, str>, Cow<'static, str>)>,
 }
 
 impl QueryParams {
@@ -222,12 +224,12 @@ impl QueryParams {
         encode_into(&mut n, name);
         let mut v = String::with_capacity(value.len() + 8);
         encode_into(&mut v, value);
-        self.pairs.push((n, v));
+        self.pairs.push((Cow::Owned(n), Cow::Owned(v)));
     }
 
     /// Adds a parameter whose name and value are already encoded.
-    pub fn push_encoded(&mut self, name: String, value: String) {
-        self.pairs.push((name, value));
+    pub fn push_encoded(&mut self, name: &'static str, value: impl Into<Cow<'static, str>>) {
+        self.pairs.push((Cow::Borrowed(name), value.into()));
     }
 
     /// Adds caller-supplied parameters, refusing the ones only the signer may set.

@@ -13,8 +13,8 @@ use crate::request::PresignedRequest;
 use crate::s3_url::{validate_bucket, validate_key, AddressingStyle, EndpointFlags, S3Endpoint};
 use crate::signing_key::{KeyCache, SigningKey};
 use crate::sigv4::{
-    check_region, presign_parts, signing_time, PresignOutput, PresignParts, SessionTokenMode,
-    UNSIGNED_PAYLOAD,
+    check_region, presign_target, signing_time, PresignOutput, PresignScope, ScopeInputs,
+    SessionTokenMode, Target, UNSIGNED_PAYLOAD,
 };
 use crate::timestamp::{unix_to_system_time, SigningTime};
 
@@ -120,10 +120,9 @@ pub struct S3Presigner {
 struct Prepared {
     method: String,
     time: SigningTime,
-    expires_in: u64,
     expires_at: i64,
     headers: PreparedHeaders,
-    query: QueryParams,
+    scope: PresignScope,
     key: SigningKey,
 }
 
@@ -185,13 +184,23 @@ impl S3Presigner {
                 "s3",
             )
         });
+        let scope = PresignScope::new(ScopeInputs {
+            query,
+            headers: &headers,
+            access_key_id: self.credentials.access_key_id(),
+            region: &self.region,
+            service: "s3",
+            time: &time,
+            expires_in,
+            session_token: self.credentials.session_token(),
+            token_mode: SessionTokenMode::Signed,
+        });
         Ok(Prepared {
             method,
             time,
-            expires_in,
             expires_at,
             headers,
-            query,
+            scope,
             key,
         })
     }
@@ -199,24 +208,15 @@ impl S3Presigner {
     fn presign_prepared(&self, p: &Prepared, bucket: &str, key: &str) -> Result<PresignOutput> {
         validate_key(key)?;
         let (authority, path) = self.endpoint.locate(bucket, key)?;
-        Ok(presign_parts(PresignParts {
+        let target = Target {
             method: &p.method,
             scheme: self.endpoint.scheme(),
             authority: &authority,
             wire_path: &path,
             canonical_uri: &path,
-            query: p.query.clone(),
-            headers: &p.headers,
             payload_hash: UNSIGNED_PAYLOAD,
-            access_key_id: self.credentials.access_key_id(),
-            region: &self.region,
-            service: "s3",
-            time: &p.time,
-            expires_in: p.expires_in,
-            session_token: self.credentials.session_token(),
-            token_mode: SessionTokenMode::Signed,
-            key: &p.key,
-        }))
+        };
+        Ok(presign_target(&p.scope, &p.headers, &target, &p.key))
     }
 
     /// Presigns one request for `bucket`/`key` (the key is taken literally: no normalization).

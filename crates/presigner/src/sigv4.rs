@@ -203,17 +203,11 @@ pub(crate) fn signing_time(now: Option<SystemTime>) -> Result<SigningTime> {
     }
 }
 
-/// Everything [`presign_parts`] needs, already validated.
-pub(crate) struct PresignParts<'a> {
-    pub method: &'a str,
-    pub scheme: &'a str,
-    pub authority: &'a str,
-    pub wire_path: &'a str,
-    pub canonical_uri: &'a str,
+/// What a presign needs besides the path and host, already validated.
+pub(crate) struct ScopeInputs<'a> {
     /// Caller parameters, encoded; the auth parameters are added here.
     pub query: QueryParams,
     pub headers: &'a PreparedHeaders,
-    pub payload_hash: &'a str,
     pub access_key_id: &'a str,
     pub region: &'a str,
     pub service: &'a str,
@@ -221,10 +215,72 @@ pub(crate) struct PresignParts<'a> {
     pub expires_in: u64,
     pub session_token: Option<&'a str>,
     pub token_mode: SessionTokenMode,
-    pub key: &'a SigningKey,
 }
 
-/// The outputs of one presign: `(url, canonical request, string to sign, signature)`.
+/// The parts of a presign that do not depend on the path or the host: the canonical query
+/// string (auth parameters included) and the string-to-sign up to the hash. A batch of URLs
+/// for one bucket computes them once.
+pub(crate) struct PresignScope {
+    pub canonical_query: String,
+    pub appended_token: Option<String>,
+    pub signed_list: String,
+    pub sts_prefix: String,
+}
+
+impl PresignScope {
+    pub fn new(p: ScopeInputs<'_>) -> Self {
+        let signed_list = p.headers.signed_header_list();
+        // X-Amz-Credential, encoded: AKID%2Fyyyymmdd%2Fregion%2Fservice%2Faws4_request
+        let mut credential = String::with_capacity(p.access_key_id.len() + p.region.len() + 48);
+        encode_into(&mut credential, p.access_key_id.as_bytes());
+        credential.push_str("%2F");
+        credential.push_str(p.time.date());
+        credential.push_str("%2F");
+        encode_into(&mut credential, p.region.as_bytes());
+        credential.push_str("%2F");
+        encode_into(&mut credential, p.service.as_bytes());
+        credential.push_str("%2Faws4_request");
+        let mut signed_headers_enc = String::with_capacity(signed_list.len() + 16);
+        encode_into(&mut signed_headers_enc, signed_list.as_bytes());
+
+        let mut q = p.query;
+        q.push_encoded("X-Amz-Algorithm", ALGORITHM);
+        q.push_encoded("X-Amz-Credential", credential);
+        q.push_encoded("X-Amz-Date", p.time.amz_date().to_owned());
+        q.push_encoded("X-Amz-Expires", p.expires_in.to_string());
+        let mut appended_token = None;
+        if let Some(token) = p.session_token {
+            let mut enc = String::with_capacity(token.len() + 32);
+            encode_into(&mut enc, token.as_bytes());
+            match p.token_mode {
+                SessionTokenMode::Signed => q.push_encoded("X-Amz-Security-Token", enc),
+                SessionTokenMode::AppendAfterSigning => appended_token = Some(enc),
+            }
+        }
+        q.push_encoded("X-Amz-SignedHeaders", signed_headers_enc);
+        q.sort();
+        let mut canonical_query = String::with_capacity(q.len_hint());
+        q.write_into(&mut canonical_query);
+        PresignScope {
+            canonical_query,
+            appended_token,
+            signed_list,
+            sts_prefix: sts_prefix(p.time, p.region, p.service),
+        }
+    }
+}
+
+/// Where one presigned request goes.
+pub(crate) struct Target<'a> {
+    pub method: &'a str,
+    pub scheme: &'a str,
+    pub authority: &'a str,
+    pub wire_path: &'a str,
+    pub canonical_uri: &'a str,
+    pub payload_hash: &'a str,
+}
+
+/// The outputs of one presign.
 pub(crate) struct PresignOutput {
     pub url: String,
     pub canonical_request: String,
@@ -234,68 +290,35 @@ pub(crate) struct PresignOutput {
 
 /// Builds the canonical request, signs it and assembles the URL (the canonical query string,
 /// which is already sorted and encoded, followed by the signature).
-pub(crate) fn presign_parts(mut p: PresignParts<'_>) -> PresignOutput {
-    let signed_list = p.headers.signed_header_list();
-    let host = p.headers.host(p.authority);
-
-    // X-Amz-Credential, encoded: AKID%2Fyyyymmdd%2Fregion%2Fservice%2Faws4_request
-    let mut credential = String::with_capacity(p.access_key_id.len() + p.region.len() + 48);
-    encode_into(&mut credential, p.access_key_id.as_bytes());
-    credential.push_str("%2F");
-    credential.push_str(p.time.date());
-    credential.push_str("%2F");
-    encode_into(&mut credential, p.region.as_bytes());
-    credential.push_str("%2F");
-    encode_into(&mut credential, p.service.as_bytes());
-    credential.push_str("%2Faws4_request");
-
-    let mut signed_headers_enc = String::with_capacity(signed_list.len() + 16);
-    encode_into(&mut signed_headers_enc, signed_list.as_bytes());
-
-    let q = &mut p.query;
-    q.push_encoded("X-Amz-Algorithm".into(), ALGORITHM.into());
-    q.push_encoded("X-Amz-Credential".into(), credential);
-    q.push_encoded("X-Amz-Date".into(), p.time.amz_date().into());
-    q.push_encoded("X-Amz-Expires".into(), p.expires_in.to_string());
-    let mut appended_token = None;
-    if let Some(token) = p.session_token {
-        let mut enc = String::with_capacity(token.len() + 32);
-        encode_into(&mut enc, token.as_bytes());
-        match p.token_mode {
-            SessionTokenMode::Signed => q.push_encoded("X-Amz-Security-Token".into(), enc),
-            SessionTokenMode::AppendAfterSigning => appended_token = Some(enc),
-        }
-    }
-    q.push_encoded("X-Amz-SignedHeaders".into(), signed_headers_enc);
-    q.sort();
-
-    let mut cq = String::with_capacity(q.len_hint());
-    q.write_into(&mut cq);
-
+pub(crate) fn presign_target(
+    scope: &PresignScope,
+    headers: &PreparedHeaders,
+    t: &Target<'_>,
+    key: &SigningKey,
+) -> PresignOutput {
     let canonical_request = build_canonical_request(
-        p.method,
-        p.canonical_uri,
-        &cq,
-        p.headers,
-        host,
-        &signed_list,
-        p.payload_hash,
+        t.method,
+        t.canonical_uri,
+        &scope.canonical_query,
+        headers,
+        headers.host(t.authority),
+        &scope.signed_list,
+        t.payload_hash,
     );
-    let (string_to_sign, signature) =
-        sign_canonical(&canonical_request, p.time, p.region, p.service, p.key);
-
+    let (string_to_sign, signature) = sign_canonical(&canonical_request, &scope.sts_prefix, key);
+    let cq = &scope.canonical_query;
     let mut url = String::with_capacity(
-        p.scheme.len() + 3 + p.authority.len() + p.wire_path.len() + cq.len() + 100,
+        t.scheme.len() + t.authority.len() + t.wire_path.len() + cq.len() + 96,
     );
-    url.push_str(p.scheme);
+    url.push_str(t.scheme);
     url.push_str("://");
-    url.push_str(p.authority);
-    url.push_str(p.wire_path);
+    url.push_str(t.authority);
+    url.push_str(t.wire_path);
     url.push('?');
-    url.push_str(&cq);
-    if let Some(token) = appended_token {
+    url.push_str(cq);
+    if let Some(token) = &scope.appended_token {
         url.push_str("&X-Amz-Security-Token=");
-        url.push_str(&token);
+        url.push_str(token);
     }
     url.push_str("&X-Amz-Signature=");
     url.push_str(&signature);
@@ -351,14 +374,8 @@ pub(crate) fn build_canonical_request(
     creq
 }
 
-/// Hashes the canonical request into the string-to-sign and signs that.
-pub(crate) fn sign_canonical(
-    canonical_request: &str,
-    time: &SigningTime,
-    region: &str,
-    service: &str,
-    key: &SigningKey,
-) -> (String, String) {
+/// `AWS4-HMAC-SHA256\n{X-Amz-Date}\n{scope}\n`: the string-to-sign before the hash.
+pub(crate) fn sts_prefix(time: &SigningTime, region: &str, service: &str) -> String {
     let mut sts = String::with_capacity(ALGORITHM.len() + region.len() + service.len() + 120);
     sts.push_str(ALGORITHM);
     sts.push('\n');
@@ -366,6 +383,17 @@ pub(crate) fn sign_canonical(
     sts.push('\n');
     push_scope(&mut sts, time, region, service);
     sts.push('\n');
+    sts
+}
+
+/// Hashes the canonical request into the string-to-sign and signs that.
+pub(crate) fn sign_canonical(
+    canonical_request: &str,
+    sts_prefix: &str,
+    key: &SigningKey,
+) -> (String, String) {
+    let mut sts = String::with_capacity(sts_prefix.len() + 64);
+    sts.push_str(sts_prefix);
     sha256_hex_into(canonical_request.as_bytes(), &mut sts);
     let mut signature = String::with_capacity(64);
     key.sign_into(sts.as_bytes(), &mut signature);
@@ -426,15 +454,9 @@ pub fn presign_url(
         params.region,
         params.service,
     );
-    let out = presign_parts(PresignParts {
-        method: &method,
-        scheme: parsed.scheme,
-        authority: &parsed.authority,
-        wire_path: parsed.path,
-        canonical_uri: &curi,
+    let scope = PresignScope::new(ScopeInputs {
         query,
         headers: &headers,
-        payload_hash: &payload,
         access_key_id: params.credentials.access_key_id(),
         region: params.region,
         service: params.service,
@@ -442,8 +464,20 @@ pub fn presign_url(
         expires_in,
         session_token: params.credentials.session_token(),
         token_mode: settings.session_token,
-        key: &key,
     });
+    let out = presign_target(
+        &scope,
+        &headers,
+        &Target {
+            method: &method,
+            scheme: parsed.scheme,
+            authority: &parsed.authority,
+            wire_path: parsed.path,
+            canonical_uri: &curi,
+            payload_hash: &payload,
+        },
+        &key,
+    );
     Ok(PresignedRequest {
         url: out.url,
         method,
@@ -533,9 +567,7 @@ pub fn sign_request<N: AsRef<str>, V: AsRef<str>>(
     );
     let (string_to_sign, signature) = sign_canonical(
         &canonical_request,
-        &time,
-        params.region,
-        params.service,
+        &sts_prefix(&time, params.region, params.service),
         &key,
     );
     let mut authorization = String::with_capacity(200);

@@ -21,7 +21,14 @@ use presigner::{AddressingStyle, Credentials, PresignOptions, S3Config, S3Presig
 use proptest::prelude::*;
 
 const PUNCT: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ ";
-const REGIONS: &[&str] = &["us-east-1", "eu-west-1", "ap-southeast-2", "cn-north-1", "us-gov-west-1", "auto"];
+const REGIONS: &[&str] = &[
+    "us-east-1",
+    "eu-west-1",
+    "ap-southeast-2",
+    "cn-north-1",
+    "us-gov-west-1",
+    "auto",
+];
 const METHODS: &[&str] = &["GET", "PUT", "HEAD", "DELETE", "POST"];
 
 /// An encoder written independently of the crate's (hex per byte, the SigV4 unreserved set).
@@ -77,34 +84,56 @@ fn input() -> impl Strategy<Value = Input> {
         proptest::sample::select(REGIONS),
         proptest::sample::select(METHODS),
         proptest::option::of("[A-Za-z0-9+/=]{16,80}"),
-        proptest::collection::btree_map("x-amz-meta-[a-z0-9]{1,8}|content-type|content-md5|x-amz-acl", value_strategy(), 0..3),
+        proptest::collection::btree_map(
+            "x-amz-meta-[a-z0-9]{1,8}|content-type|content-md5|x-amz-acl",
+            value_strategy(),
+            0..3,
+        ),
         proptest::collection::btree_map("[A-Za-z0-9_.~-]{1,10}", any::<String>(), 0..3),
         1i64..=604_800,
         0u64..4_102_444_800,
         any::<bool>(),
     )
-        .prop_filter("no auth parameter names", |t| !t.6.keys().any(|k| k.to_ascii_lowercase().starts_with("x-amz-")))
-        .prop_map(|(key, bucket, region, method, token, headers, query, expires, unix, path_style)| Input {
-            key,
-            bucket,
-            region,
-            method,
-            token,
-            headers: headers.into_iter().collect(),
-            query: query.into_iter().collect(),
-            expires,
-            unix,
-            path_style,
+        .prop_filter("no auth parameter names", |t| {
+            !t.6.keys()
+                .any(|k| k.to_ascii_lowercase().starts_with("x-amz-"))
         })
+        .prop_map(
+            |(key, bucket, region, method, token, headers, query, expires, unix, path_style)| {
+                Input {
+                    key,
+                    bucket,
+                    region,
+                    method,
+                    token,
+                    headers: headers.into_iter().collect(),
+                    query: query.into_iter().collect(),
+                    expires,
+                    unix,
+                    path_style,
+                }
+            },
+        )
 }
 
 fn host_and_path(i: &Input) -> (String, String) {
-    let suffix = if i.region.starts_with("cn-") { "amazonaws.com.cn" } else { "amazonaws.com" };
-    let base = if i.region == "us-east-1" { format!("s3.{suffix}") } else { format!("s3.{}.{suffix}", i.region) };
+    let suffix = if i.region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    };
+    let base = if i.region == "us-east-1" {
+        format!("s3.{suffix}")
+    } else {
+        format!("s3.{}.{suffix}", i.region)
+    };
     if i.path_style {
         (base, format!("/{}/{}", i.bucket, enc(&i.key, true)))
     } else {
-        (format!("{}.{base}", i.bucket), format!("/{}", enc(&i.key, true)))
+        (
+            format!("{}.{base}", i.bucket),
+            format!("/{}", enc(&i.key, true)),
+        )
     }
 }
 
@@ -124,10 +153,21 @@ fn reference(i: &Input) -> (String, BTreeMap<(String, String), usize>) {
     let mut url = format!("https://{host}{path}");
     if !i.query.is_empty() {
         url.push('?');
-        let parts: Vec<String> = i.query.iter().map(|(n, v)| format!("{}={}", enc(n, false), enc(v, false))).collect();
+        let parts: Vec<String> = i
+            .query
+            .iter()
+            .map(|(n, v)| format!("{}={}", enc(n, false), enc(v, false)))
+            .collect();
         url.push_str(&parts.join("&"));
     }
-    let identity: Identity = AwsCredentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", i.token.clone(), None, "test").into();
+    let identity: Identity = AwsCredentials::new(
+        "AKIDEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        i.token.clone(),
+        None,
+        "test",
+    )
+    .into();
     let mut settings = AwsSettings::default();
     settings.signature_location = SignatureLocation::QueryParams;
     settings.expires_in = Some(Duration::from_secs(i.expires as u64));
@@ -142,8 +182,18 @@ fn reference(i: &Input) -> (String, BTreeMap<(String, String), usize>) {
         .build()
         .unwrap()
         .into();
-    let headers: Vec<(&str, &str)> = i.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-    let signable = SignableRequest::new(i.method, Cow::Owned(url.clone()), headers.into_iter(), SignableBody::UnsignedPayload).unwrap();
+    let headers: Vec<(&str, &str)> = i
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let signable = SignableRequest::new(
+        i.method,
+        Cow::Owned(url.clone()),
+        headers.into_iter(),
+        SignableBody::UnsignedPayload,
+    )
+    .unwrap();
     let (instructions, signature) = sign(signable, &params).unwrap().into_parts();
     let mut set = query_set(&url);
     for (n, v) in instructions.params() {
@@ -153,9 +203,19 @@ fn reference(i: &Input) -> (String, BTreeMap<(String, String), usize>) {
 }
 
 fn ours(i: &Input) -> presigner::PresignedRequest {
-    let creds = Credentials::with_session("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", i.token.clone(), None).unwrap();
+    let creds = Credentials::with_session(
+        "AKIDEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        i.token.clone(),
+        None,
+    )
+    .unwrap();
     let mut cfg = S3Config::new(i.region, creds);
-    cfg.addressing_style = if i.path_style { AddressingStyle::Path } else { AddressingStyle::Virtual };
+    cfg.addressing_style = if i.path_style {
+        AddressingStyle::Path
+    } else {
+        AddressingStyle::Virtual
+    };
     let s3 = S3Presigner::new(cfg).unwrap();
     let opts = PresignOptions {
         expires_in: i.expires,
