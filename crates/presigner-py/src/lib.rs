@@ -17,7 +17,9 @@ use presigner::{
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyString, PyType};
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType,
+};
 
 /// The pure-Python module holding the exception classes and `SignedHeaders`.
 const TYPES_MODULE: &str = "presigner._types";
@@ -271,9 +273,20 @@ fn pairs(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Vec<(String, St
     })?;
     for item in iter {
         let item = item?;
-        let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract().map_err(|_| {
-            PyTypeError::new_err(format!("{what} items must be (name, value) pairs"))
-        })?;
+        // A 2-tuple, or a 2-list as JSON gives them.
+        let pair = match item.cast::<PyList>() {
+            Ok(l) => l.to_tuple(),
+            Err(_) => item.cast_into::<PyTuple>().map_err(|_| {
+                PyTypeError::new_err(format!("{what} items must be (name, value) pairs"))
+            })?,
+        };
+        if pair.len() != 2 {
+            return Err(PyTypeError::new_err(format!(
+                "{what} items must be (name, value) pairs, got {} items",
+                pair.len()
+            )));
+        }
+        let (k, v) = (pair.get_item(0)?, pair.get_item(1)?);
         out.push((pair_str(&k, what)?, pair_str(&v, what)?));
     }
     Ok(out)

@@ -1,0 +1,34 @@
+"""Shared fixtures. BOTO_DISABLE_CRT must be set before botocore is imported anywhere: with
+awscrt installed botocore would otherwise switch to the CRT signer (other query order, and it
+ignores a patched clock)."""
+
+import json
+import os
+import pathlib
+
+os.environ["BOTO_DISABLE_CRT"] = "true"
+
+import pytest  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+VECTORS = json.loads((ROOT / "tests" / "vectors" / "sigv4.json").read_text(encoding="utf-8"))
+
+AKID = "AKIAIOSFODNN7EXAMPLE"
+SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+
+@pytest.fixture
+def creds():
+    from presigner import Credentials
+
+    return Credentials(AKID, SECRET)
+
+
+@pytest.fixture
+def clean_env(monkeypatch, tmp_path):
+    """No AWS variables and an empty home: credential/region lookups find nothing."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    return tmp_path
