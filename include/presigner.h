@@ -580,6 +580,75 @@ enum presigner_status presigner_sign_request(const char *method,
                                              struct presigner_signed **out);
 
 /**
+ * The presigned URL, exactly as signed.
+ */
+enum presigner_status presigner_presigned_url(const struct presigner_presigned *presigned,
+                                              struct presigner_str *out);
+
+/**
+ * The HTTP method the URL is valid for (upper-case).
+ */
+enum presigner_status presigner_presigned_method(const struct presigner_presigned *presigned,
+                                                 struct presigner_str *out);
+
+/**
+ * The hex signature (also the X-Amz-Signature parameter).
+ */
+enum presigner_status presigner_presigned_signature(const struct presigner_presigned *presigned,
+                                                    struct presigner_str *out);
+
+/**
+ * The canonical request that was signed.
+ */
+enum presigner_status presigner_presigned_canonical_request(const struct presigner_presigned *presigned,
+                                                            struct presigner_str *out);
+
+/**
+ * The string-to-sign.
+ */
+enum presigner_status presigner_presigned_string_to_sign(const struct presigner_presigned *presigned,
+                                                         struct presigner_str *out);
+
+/**
+ * Unix seconds of X-Amz-Date.
+ */
+enum presigner_status presigner_presigned_signed_at(const struct presigner_presigned *presigned,
+                                                    int64_t *out);
+
+/**
+ * Unix seconds when the URL stops working (signing time + X-Amz-Expires, or the
+ * credentials' expiry when that comes first under policy "allow").
+ */
+enum presigner_status presigner_presigned_expires_at(const struct presigner_presigned *presigned,
+                                                     int64_t *out);
+
+/**
+ * How many headers the client must send with the URL (every signed header but host).
+ */
+enum presigner_status presigner_presigned_header_count(const struct presigner_presigned *presigned,
+                                                       size_t *out);
+
+/**
+ * Header `index` (< header_count) the client must send, exactly as given.
+ */
+enum presigner_status presigner_presigned_header(const struct presigner_presigned *presigned,
+                                                 size_t index,
+                                                 struct presigner_header *out);
+
+/**
+ * How many header names were signed (host included).
+ */
+enum presigner_status presigner_presigned_signed_header_count(const struct presigner_presigned *presigned,
+                                                              size_t *out);
+
+/**
+ * Signed header name `index`: lower-case, sorted.
+ */
+enum presigner_status presigner_presigned_signed_header(const struct presigner_presigned *presigned,
+                                                        size_t index,
+                                                        struct presigner_str *out);
+
+/**
  * Every scalar and string field at once (one call instead of nine).
  */
 enum presigner_status presigner_presigned_get_fields(const struct presigner_presigned *presigned,
@@ -591,9 +660,79 @@ enum presigner_status presigner_presigned_get_fields(const struct presigner_pres
 void presigner_presigned_free(struct presigner_presigned *presigned);
 
 /**
+ * The hex signature.
+ */
+enum presigner_status presigner_signed_signature(const struct presigner_signed *signed_,
+                                                 struct presigner_str *out);
+
+/**
+ * The Authorization header value.
+ */
+enum presigner_status presigner_signed_authorization(const struct presigner_signed *signed_,
+                                                     struct presigner_str *out);
+
+/**
+ * The canonical request that was signed.
+ */
+enum presigner_status presigner_signed_canonical_request(const struct presigner_signed *signed_,
+                                                         struct presigner_str *out);
+
+/**
+ * The string-to-sign.
+ */
+enum presigner_status presigner_signed_string_to_sign(const struct presigner_signed *signed_,
+                                                      struct presigner_str *out);
+
+/**
+ * Unix seconds of X-Amz-Date.
+ */
+enum presigner_status presigner_signed_signed_at(const struct presigner_signed *signed_,
+                                                 int64_t *out);
+
+/**
+ * How many headers to add to the request (Authorization, X-Amz-Date, and when they apply
+ * X-Amz-Security-Token and x-amz-content-sha256).
+ */
+enum presigner_status presigner_signed_header_count(const struct presigner_signed *signed_,
+                                                    size_t *out);
+
+/**
+ * Header `index` (< header_count) to add to the request.
+ */
+enum presigner_status presigner_signed_header(const struct presigner_signed *signed_,
+                                              size_t index,
+                                              struct presigner_header *out);
+
+/**
+ * How many header names were signed.
+ */
+enum presigner_status presigner_signed_signed_header_count(const struct presigner_signed *signed_,
+                                                           size_t *out);
+
+/**
+ * Signed header name `index`: lower-case, sorted.
+ */
+enum presigner_status presigner_signed_signed_header(const struct presigner_signed *signed_,
+                                                     size_t index,
+                                                     struct presigner_str *out);
+
+/**
  * Frees a signed request. NULL is a no-op.
  */
 void presigner_signed_free(struct presigner_signed *signed_);
+
+/**
+ * How many URLs the list holds (the number of keys).
+ */
+enum presigner_status presigner_url_list_count(const struct presigner_url_list *list,
+                                               size_t *out);
+
+/**
+ * URL `index` (< count), for the key at the same index.
+ */
+enum presigner_status presigner_url_list_get(const struct presigner_url_list *list,
+                                             size_t index,
+                                             struct presigner_str *out);
 
 /**
  * Frees a URL list. NULL is a no-op.

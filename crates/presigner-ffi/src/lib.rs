@@ -560,15 +560,25 @@ fn unix_time(unix: i64) -> SystemTime {
     }
 }
 
-fn index<T>(v: &[T], i: usize, what: &str) -> FfiResult<usize> {
-    if i < v.len() {
-        Ok(i)
-    } else {
-        Err(FfiError::new(
-            presigner_status::IndexOutOfRange,
-            format!("{what} index {i} is out of range (count {})", v.len()),
-        ))
-    }
+fn out_of_range(what: &str, i: usize, count: usize) -> FfiError {
+    FfiError::new(
+        presigner_status::IndexOutOfRange,
+        format!("{what} index {i} is out of range (count {count})"),
+    )
+}
+
+fn header_at(v: &[(OutStr, OutStr)], i: usize) -> FfiResult<presigner_header> {
+    let (n, x) = v.get(i).ok_or_else(|| out_of_range("header", i, v.len()))?;
+    Ok(presigner_header {
+        name: n.view(),
+        value: x.view(),
+    })
+}
+
+fn str_at(v: &[OutStr], i: usize, what: &str) -> FfiResult<presigner_str> {
+    v.get(i)
+        .map(OutStr::view)
+        .ok_or_else(|| out_of_range(what, i, v.len()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1338,143 +1348,162 @@ pub unsafe extern "C" fn presigner_sign_request(
 // Result accessors
 // ---------------------------------------------------------------------------------------------
 
-macro_rules! str_accessor {
-    ($(#[$doc:meta])* $name:ident, $ty:ty, $field:ident) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(
-            handle_ptr: *const $ty,
-            out: *mut presigner_str,
-        ) -> presigner_status {
-            shim(|| {
-                check_out(out, "out")?;
-                let h = unsafe { handle(handle_ptr, stringify!($ty)) }?;
-                unsafe { write_out(out, h.$field.view()) };
-                Ok(())
-            })
-        }
-    };
+/// The presigned URL, exactly as signed.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presigned_url(
+    presigned: *const presigner_presigned,
+    out: *mut presigner_str,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(presigned, "presigned") }?;
+        unsafe { write_out(out, h.url.view()) };
+        Ok(())
+    })
 }
 
-macro_rules! scalar_accessor {
-    ($(#[$doc:meta])* $name:ident, $ty:ty, $field:ident, $out:ty) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(
-            handle_ptr: *const $ty,
-            out: *mut $out,
-        ) -> presigner_status {
-            shim(|| {
-                check_out(out, "out")?;
-                let h = unsafe { handle(handle_ptr, stringify!($ty)) }?;
-                unsafe { write_out(out, h.$field) };
-                Ok(())
-            })
-        }
-    };
+/// The HTTP method the URL is valid for (upper-case).
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presigned_method(
+    presigned: *const presigner_presigned,
+    out: *mut presigner_str,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(presigned, "presigned") }?;
+        unsafe { write_out(out, h.method.view()) };
+        Ok(())
+    })
 }
 
-macro_rules! count_accessor {
-    ($(#[$doc:meta])* $name:ident, $ty:ty, $field:ident) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(
-            handle_ptr: *const $ty,
-            out: *mut usize,
-        ) -> presigner_status {
-            shim(|| {
-                check_out(out, "out")?;
-                let h = unsafe { handle(handle_ptr, stringify!($ty)) }?;
-                unsafe { write_out(out, h.$field.len()) };
-                Ok(())
-            })
-        }
-    };
+/// The hex signature (also the X-Amz-Signature parameter).
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presigned_signature(
+    presigned: *const presigner_presigned,
+    out: *mut presigner_str,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(presigned, "presigned") }?;
+        unsafe { write_out(out, h.signature.view()) };
+        Ok(())
+    })
 }
 
-macro_rules! header_accessor {
-    ($(#[$doc:meta])* $name:ident, $ty:ty) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(
-            handle_ptr: *const $ty,
-            index_: usize,
-            out: *mut presigner_header,
-        ) -> presigner_status {
-            shim(|| {
-                check_out(out, "out")?;
-                let h = unsafe { handle(handle_ptr, stringify!($ty)) }?;
-                let i = index(&h.headers, index_, "header")?;
-                let (n, v) = &h.headers[i];
-                unsafe {
-                    write_out(
-                        out,
-                        presigner_header {
-                            name: n.view(),
-                            value: v.view(),
-                        },
-                    )
-                };
-                Ok(())
-            })
-        }
-    };
+/// The canonical request that was signed.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presigned_canonical_request(
+    presigned: *const presigner_presigned,
+    out: *mut presigner_str,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(presigned, "presigned") }?;
+        unsafe { write_out(out, h.canonical_request.view()) };
+        Ok(())
+    })
 }
 
-macro_rules! list_accessor {
-    ($(#[$doc:meta])* $name:ident, $ty:ty, $field:ident) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(
-            handle_ptr: *const $ty,
-            index_: usize,
-            out: *mut presigner_str,
-        ) -> presigner_status {
-            shim(|| {
-                check_out(out, "out")?;
-                let h = unsafe { handle(handle_ptr, stringify!($ty)) }?;
-                let i = index(&h.$field, index_, stringify!($field))?;
-                unsafe { write_out(out, h.$field[i].view()) };
-                Ok(())
-            })
-        }
-    };
+/// The string-to-sign.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presigned_string_to_sign(
+    presigned: *const presigner_presigned,
+    out: *mut presigner_str,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(presigned, "presigned") }?;
+        unsafe { write_out(out, h.string_to_sign.view()) };
+        Ok(())
+    })
 }
 
-str_accessor!(
-    /// The presigned URL, exactly as signed.
-    presigner_presigned_url, presigner_presigned, url);
-str_accessor!(
-    /// The HTTP method the URL is valid for (upper-case).
-    presigner_presigned_method, presigner_presigned, method);
-str_accessor!(
-    /// The hex signature (also the X-Amz-Signature parameter).
-    presigner_presigned_signature, presigner_presigned, signature);
-str_accessor!(
-    /// The canonical request that was signed.
-    presigner_presigned_canonical_request, presigner_presigned, canonical_request);
-str_accessor!(
-    /// The string-to-sign.
-    presigner_presigned_string_to_sign, presigner_presigned, string_to_sign);
-scalar_accessor!(
-    /// Unix seconds of X-Amz-Date.
-    presigner_presigned_signed_at, presigner_presigned, signed_at, i64);
-scalar_accessor!(
-    /// Unix seconds when the URL stops working (signing time + X-Amz-Expires, or the
-    /// credentials' expiry when that comes first under policy "allow").
-    presigner_presigned_expires_at, presigner_presigned, expires_at, i64);
-count_accessor!(
-    /// How many headers the client must send with the URL (every signed header but host).
-    presigner_presigned_header_count, presigner_presigned, headers);
-header_accessor!(
-    /// Header `index` (< header_count) the client must send, exactly as given.
-    presigner_presigned_header, presigner_presigned);
-count_accessor!(
-    /// How many header names were signed (host included).
-    presigner_presigned_signed_header_count, presigner_presigned, signed_headers);
-list_accessor!(
-    /// Signed header name `index`: lower-case, sorted.
-    presigner_presigned_signed_header, presigner_presigned, signed_headers);
+/// Unix seconds of X-Amz-Date.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presigned_signed_at(
+    presigned: *const presigner_presigned,
+    out: *mut i64,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(presigned, "presigned") }?;
+        unsafe { write_out(out, h.signed_at) };
+        Ok(())
+    })
+}
+
+/// Unix seconds when the URL stops working (signing time + X-Amz-Expires, or the
+/// credentials' expiry when that comes first under policy "allow").
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presigned_expires_at(
+    presigned: *const presigner_presigned,
+    out: *mut i64,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(presigned, "presigned") }?;
+        unsafe { write_out(out, h.expires_at) };
+        Ok(())
+    })
+}
+
+/// How many headers the client must send with the URL (every signed header but host).
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presigned_header_count(
+    presigned: *const presigner_presigned,
+    out: *mut usize,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(presigned, "presigned") }?;
+        unsafe { write_out(out, h.headers.len()) };
+        Ok(())
+    })
+}
+
+/// Header `index` (< header_count) the client must send, exactly as given.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presigned_header(
+    presigned: *const presigner_presigned,
+    index: usize,
+    out: *mut presigner_header,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(presigned, "presigned") }?;
+        unsafe { write_out(out, header_at(&h.headers, index)?) };
+        Ok(())
+    })
+}
+
+/// How many header names were signed (host included).
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presigned_signed_header_count(
+    presigned: *const presigner_presigned,
+    out: *mut usize,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(presigned, "presigned") }?;
+        unsafe { write_out(out, h.signed_headers.len()) };
+        Ok(())
+    })
+}
+
+/// Signed header name `index`: lower-case, sorted.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presigned_signed_header(
+    presigned: *const presigner_presigned,
+    index: usize,
+    out: *mut presigner_str,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(presigned, "presigned") }?;
+        unsafe { write_out(out, str_at(&h.signed_headers, index, "signed_headers")?) };
+        Ok(())
+    })
+}
 
 /// Every scalar and string field at once (one call instead of nine).
 #[no_mangle]
@@ -1507,34 +1536,134 @@ pub unsafe extern "C" fn presigner_presigned_free(presigned: *mut presigner_pres
     unsafe { free_handle(presigned) }
 }
 
-str_accessor!(
-    /// The hex signature.
-    presigner_signed_signature, presigner_signed, signature);
-str_accessor!(
-    /// The Authorization header value.
-    presigner_signed_authorization, presigner_signed, authorization);
-str_accessor!(
-    /// The canonical request that was signed.
-    presigner_signed_canonical_request, presigner_signed, canonical_request);
-str_accessor!(
-    /// The string-to-sign.
-    presigner_signed_string_to_sign, presigner_signed, string_to_sign);
-scalar_accessor!(
-    /// Unix seconds of X-Amz-Date.
-    presigner_signed_signed_at, presigner_signed, signed_at, i64);
-count_accessor!(
-    /// How many headers to add to the request (Authorization, X-Amz-Date, and when they apply
-    /// X-Amz-Security-Token and x-amz-content-sha256).
-    presigner_signed_header_count, presigner_signed, headers);
-header_accessor!(
-    /// Header `index` (< header_count) to add to the request.
-    presigner_signed_header, presigner_signed);
-count_accessor!(
-    /// How many header names were signed.
-    presigner_signed_signed_header_count, presigner_signed, signed_headers);
-list_accessor!(
-    /// Signed header name `index`: lower-case, sorted.
-    presigner_signed_signed_header, presigner_signed, signed_headers);
+/// The hex signature.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_signed_signature(
+    signed: *const presigner_signed,
+    out: *mut presigner_str,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(signed, "signed") }?;
+        unsafe { write_out(out, h.signature.view()) };
+        Ok(())
+    })
+}
+
+/// The Authorization header value.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_signed_authorization(
+    signed: *const presigner_signed,
+    out: *mut presigner_str,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(signed, "signed") }?;
+        unsafe { write_out(out, h.authorization.view()) };
+        Ok(())
+    })
+}
+
+/// The canonical request that was signed.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_signed_canonical_request(
+    signed: *const presigner_signed,
+    out: *mut presigner_str,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(signed, "signed") }?;
+        unsafe { write_out(out, h.canonical_request.view()) };
+        Ok(())
+    })
+}
+
+/// The string-to-sign.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_signed_string_to_sign(
+    signed: *const presigner_signed,
+    out: *mut presigner_str,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(signed, "signed") }?;
+        unsafe { write_out(out, h.string_to_sign.view()) };
+        Ok(())
+    })
+}
+
+/// Unix seconds of X-Amz-Date.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_signed_signed_at(
+    signed: *const presigner_signed,
+    out: *mut i64,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(signed, "signed") }?;
+        unsafe { write_out(out, h.signed_at) };
+        Ok(())
+    })
+}
+
+/// How many headers to add to the request (Authorization, X-Amz-Date, and when they apply
+/// X-Amz-Security-Token and x-amz-content-sha256).
+#[no_mangle]
+pub unsafe extern "C" fn presigner_signed_header_count(
+    signed: *const presigner_signed,
+    out: *mut usize,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(signed, "signed") }?;
+        unsafe { write_out(out, h.headers.len()) };
+        Ok(())
+    })
+}
+
+/// Header `index` (< header_count) to add to the request.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_signed_header(
+    signed: *const presigner_signed,
+    index: usize,
+    out: *mut presigner_header,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(signed, "signed") }?;
+        unsafe { write_out(out, header_at(&h.headers, index)?) };
+        Ok(())
+    })
+}
+
+/// How many header names were signed.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_signed_signed_header_count(
+    signed: *const presigner_signed,
+    out: *mut usize,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(signed, "signed") }?;
+        unsafe { write_out(out, h.signed_headers.len()) };
+        Ok(())
+    })
+}
+
+/// Signed header name `index`: lower-case, sorted.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_signed_signed_header(
+    signed: *const presigner_signed,
+    index: usize,
+    out: *mut presigner_str,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(signed, "signed") }?;
+        unsafe { write_out(out, str_at(&h.signed_headers, index, "signed_headers")?) };
+        Ok(())
+    })
+}
 
 /// Frees a signed request. NULL is a no-op.
 #[no_mangle]
@@ -1542,12 +1671,34 @@ pub unsafe extern "C" fn presigner_signed_free(signed: *mut presigner_signed) {
     unsafe { free_handle(signed) }
 }
 
-count_accessor!(
-    /// How many URLs the list holds (the number of keys).
-    presigner_url_list_count, presigner_url_list, urls);
-list_accessor!(
-    /// URL `index` (< count), for the key at the same index.
-    presigner_url_list_get, presigner_url_list, urls);
+/// How many URLs the list holds (the number of keys).
+#[no_mangle]
+pub unsafe extern "C" fn presigner_url_list_count(
+    list: *const presigner_url_list,
+    out: *mut usize,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(list, "list") }?;
+        unsafe { write_out(out, h.urls.len()) };
+        Ok(())
+    })
+}
+
+/// URL `index` (< count), for the key at the same index.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_url_list_get(
+    list: *const presigner_url_list,
+    index: usize,
+    out: *mut presigner_str,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(list, "list") }?;
+        unsafe { write_out(out, str_at(&h.urls, index, "urls")?) };
+        Ok(())
+    })
+}
 
 /// Frees a URL list. NULL is a no-op.
 #[no_mangle]
