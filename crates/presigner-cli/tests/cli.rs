@@ -105,7 +105,8 @@ fn key_is_taken_literally() {
 
 #[test]
 fn errors_are_one_line_with_a_code_and_no_stdout() {
-    let cases: &[(&[&str], &[(&str, &str)], &str)] = &[
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: &[Case] = &[
         (
             &["s3://Bad_Bucket/k", "--region", "us-east-1"],
             DOC_CREDS,

@@ -132,14 +132,14 @@ impl Case {
 
 /// A raw request reduced to what must match: method, path, query multiset, header multimap
 /// (repeated headers joined with ',', values canonicalized; the files show folded lines).
-fn parse_signed_request(
-    raw: &str,
-) -> (
+type RequestShape = (
     String,
     String,
     Vec<(String, String)>,
     BTreeMap<String, String>,
-) {
+);
+
+fn parse_signed_request(raw: &str) -> RequestShape {
     let head = raw.split("\n\n").next().unwrap();
     let mut lines = head.split('\n');
     let first = lines.next().unwrap();
