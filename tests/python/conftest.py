@@ -7,22 +7,16 @@ import os
 import pathlib
 
 os.environ["BOTO_DISABLE_CRT"] = "true"
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+# hypothesis's example database and caches go to the git-ignored .venv, not the work tree.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(ROOT / ".venv" / "hypothesis"))
 
 import pytest  # noqa: E402
-from hypothesis import settings  # noqa: E402
-from hypothesis.database import DirectoryBasedExampleDatabase  # noqa: E402
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
 VECTORS = json.loads((ROOT / "tests" / "vectors" / "sigv4.json").read_text(encoding="utf-8"))
 
 AKID = "AKIAIOSFODNN7EXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-
-# Keep hypothesis's example database out of the work tree (.venv is git-ignored).
-settings.register_profile(
-    "presigner", database=DirectoryBasedExampleDatabase(str(ROOT / ".venv" / "hypothesis"))
-)
-settings.load_profile("presigner")
 
 
 @pytest.fixture
