@@ -138,7 +138,8 @@ impl FromNapiValue for Time {
                 if !is_date {
                     return Err(Error::new(
                         Status::DateExpected,
-                        "expected a Date or a number of seconds since 1970-01-01T00:00:00Z".to_owned(),
+                        "expected a Date or a number of seconds since 1970-01-01T00:00:00Z"
+                            .to_owned(),
                     ));
                 }
                 let mut ms = 0f64;
