@@ -66,7 +66,7 @@
  * retired value is never reused. 1..=99 mirror the core's error codes (see
  * `presigner_status_str`), 100 and above are the C ABI's own.
  */
-typedef enum presigner_status {
+typedef enum {
   /**
    * Success.
    */
@@ -217,7 +217,7 @@ typedef struct presigner_url_list presigner_url_list;
  * of an accessor, it points into the handle it came from, stays valid until that handle is
  * freed, and is also NUL-terminated (`len` excludes the NUL; `len` is authoritative).
  */
-typedef struct presigner_str {
+typedef struct {
   const char *data;
   size_t len;
 } presigner_str;
@@ -225,21 +225,21 @@ typedef struct presigner_str {
 /**
  * A header name and value.
  */
-typedef struct presigner_header {
-  struct presigner_str name;
-  struct presigner_str value;
+typedef struct {
+  presigner_str name;
+  presigner_str value;
 } presigner_header;
 
 /**
  * Every scalar and string field of a presigned request in one call (strings borrowed from
  * the `presigner_presigned` handle, like the single-field accessors).
  */
-typedef struct presigner_presigned_fields {
-  struct presigner_str url;
-  struct presigner_str method;
-  struct presigner_str signature;
-  struct presigner_str canonical_request;
-  struct presigner_str string_to_sign;
+typedef struct {
+  presigner_str url;
+  presigner_str method;
+  presigner_str signature;
+  presigner_str canonical_request;
+  presigner_str string_to_sign;
   size_t header_count;
   size_t signed_header_count;
   /**
@@ -280,272 +280,272 @@ size_t presigner_last_error_length(void);
  * `presigner_last_error_length() + 1`. This function never changes the last error itself.
  * The message stays until the next failing call on the same thread.
  */
-enum presigner_status presigner_last_error_message(char *buf,
-                                                   size_t buf_len,
-                                                   size_t *out_len);
+presigner_status presigner_last_error_message(char *buf,
+                                              size_t buf_len,
+                                              size_t *out_len);
 
 /**
  * Panics inside the boundary on purpose and returns `PRESIGNER_STATUS_PANIC`: lets bindings
  * test their handling of that status. Has no other effect.
  */
-enum presigner_status presigner_debug_panic(void);
+presigner_status presigner_debug_panic(void);
 
 /**
  * Makes credentials. `session_token` may be NULL (long-term keys); `expires_at_unix` may be
  * NULL (no expiry) or point to the Unix seconds at which temporary credentials expire.
  */
-enum presigner_status presigner_credentials_new(const char *access_key_id,
-                                                size_t access_key_id_len,
-                                                const char *secret_access_key,
-                                                size_t secret_access_key_len,
-                                                const char *session_token,
-                                                size_t session_token_len,
-                                                const int64_t *expires_at_unix,
-                                                struct presigner_credentials **out);
+presigner_status presigner_credentials_new(const char *access_key_id,
+                                           size_t access_key_id_len,
+                                           const char *secret_access_key,
+                                           size_t secret_access_key_len,
+                                           const char *session_token,
+                                           size_t session_token_len,
+                                           const int64_t *expires_at_unix,
+                                           presigner_credentials **out);
 
 /**
  * Credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and
  * AWS_CREDENTIAL_EXPIRATION (RFC 3339).
  */
-enum presigner_status presigner_credentials_from_env(struct presigner_credentials **out);
+presigner_status presigner_credentials_from_env(presigner_credentials **out);
 
 /**
  * Credentials of a profile of the shared credentials/config files. `profile` may be NULL
  * (AWS_PROFILE, else "default").
  */
-enum presigner_status presigner_credentials_from_profile(const char *profile,
-                                                         size_t profile_len,
-                                                         struct presigner_credentials **out);
+presigner_status presigner_credentials_from_profile(const char *profile,
+                                                    size_t profile_len,
+                                                    presigner_credentials **out);
 
 /**
  * The default chain: environment, then the shared files' profile.
  */
-enum presigner_status presigner_credentials_from_default_chain(struct presigner_credentials **out);
+presigner_status presigner_credentials_from_default_chain(presigner_credentials **out);
 
 /**
  * The access key id (borrowed from `creds`). The secret is never readable through this API.
  */
-enum presigner_status presigner_credentials_access_key_id(const struct presigner_credentials *creds,
-                                                          struct presigner_str *out);
+presigner_status presigner_credentials_access_key_id(const presigner_credentials *creds,
+                                                     presigner_str *out);
 
 /**
  * Frees credentials. NULL is a no-op.
  */
-void presigner_credentials_free(struct presigner_credentials *creds);
+void presigner_credentials_free(presigner_credentials *creds);
 
 /**
  * New S3 options with the defaults: AWS endpoint, addressing style "auto", no dualstack /
  * fips / accelerate, expiry policy "error".
  */
-enum presigner_status presigner_s3_options_new(struct presigner_s3_options **out);
+presigner_status presigner_s3_options_new(presigner_s3_options **out);
 
 /**
  * Sets a custom endpoint such as "http://127.0.0.1:9000" (checked by `presigner_s3_new`).
  * NULL clears it.
  */
-enum presigner_status presigner_s3_options_set_endpoint_url(struct presigner_s3_options *options,
-                                                            const char *endpoint_url,
-                                                            size_t endpoint_url_len);
+presigner_status presigner_s3_options_set_endpoint_url(presigner_s3_options *options,
+                                                       const char *endpoint_url,
+                                                       size_t endpoint_url_len);
 
 /**
  * Sets the addressing style: "auto", "virtual" or "path".
  */
-enum presigner_status presigner_s3_options_set_addressing_style(struct presigner_s3_options *options,
-                                                                const char *style,
-                                                                size_t style_len);
+presigner_status presigner_s3_options_set_addressing_style(presigner_s3_options *options,
+                                                           const char *style,
+                                                           size_t style_len);
 
 /**
  * Sets the expiry policy for credentials that expire before the URL: "error", "clamp" or
  * "allow".
  */
-enum presigner_status presigner_s3_options_set_expiry_policy(struct presigner_s3_options *options,
-                                                             const char *policy,
-                                                             size_t policy_len);
+presigner_status presigner_s3_options_set_expiry_policy(presigner_s3_options *options,
+                                                        const char *policy,
+                                                        size_t policy_len);
 
 /**
  * Uses the dual-stack (IPv6) endpoint.
  */
-enum presigner_status presigner_s3_options_set_dualstack(struct presigner_s3_options *options,
-                                                         bool value);
+presigner_status presigner_s3_options_set_dualstack(presigner_s3_options *options,
+                                                    bool value);
 
 /**
  * Uses the FIPS endpoint.
  */
-enum presigner_status presigner_s3_options_set_fips(struct presigner_s3_options *options,
-                                                    bool value);
+presigner_status presigner_s3_options_set_fips(presigner_s3_options *options,
+                                               bool value);
 
 /**
  * Uses the Transfer Acceleration endpoint.
  */
-enum presigner_status presigner_s3_options_set_accelerate(struct presigner_s3_options *options,
-                                                          bool value);
+presigner_status presigner_s3_options_set_accelerate(presigner_s3_options *options,
+                                                     bool value);
 
 /**
  * Frees S3 options. NULL is a no-op.
  */
-void presigner_s3_options_free(struct presigner_s3_options *options);
+void presigner_s3_options_free(presigner_s3_options *options);
 
 /**
  * Makes an S3 presigner for `region` signing with (a copy of) `creds`. `options` may be NULL
  * (defaults). `creds` and `options` may be freed right after this call.
  */
-enum presigner_status presigner_s3_new(const char *region,
-                                       size_t region_len,
-                                       const struct presigner_credentials *creds,
-                                       const struct presigner_s3_options *options,
-                                       struct presigner_s3 **out);
+presigner_status presigner_s3_new(const char *region,
+                                  size_t region_len,
+                                  const presigner_credentials *creds,
+                                  const presigner_s3_options *options,
+                                  presigner_s3 **out);
 
 /**
  * Frees an S3 presigner. NULL is a no-op.
  */
-void presigner_s3_free(struct presigner_s3 *s3);
+void presigner_s3_free(presigner_s3 *s3);
 
 /**
  * Presigns `method` on `bucket`/`key` (the key is taken literally). `options` may be NULL
  * (3600 s, the system clock). Thread-safe: `s3` and `options` are only read.
  */
-enum presigner_status presigner_s3_presign(const struct presigner_s3 *s3,
-                                           const char *method,
-                                           size_t method_len,
-                                           const char *bucket,
-                                           size_t bucket_len,
-                                           const char *key,
-                                           size_t key_len,
-                                           const struct presigner_presign_options *options,
-                                           struct presigner_presigned **out);
+presigner_status presigner_s3_presign(const presigner_s3 *s3,
+                                      const char *method,
+                                      size_t method_len,
+                                      const char *bucket,
+                                      size_t bucket_len,
+                                      const char *key,
+                                      size_t key_len,
+                                      const presigner_presign_options *options,
+                                      presigner_presigned **out);
 
 /**
  * Presigns the same request for `keys_len` keys at one signing time; stops at the first
  * invalid key. `keys` may be NULL when `keys_len` is 0.
  */
-enum presigner_status presigner_s3_presign_many(const struct presigner_s3 *s3,
-                                                const char *method,
-                                                size_t method_len,
-                                                const char *bucket,
-                                                size_t bucket_len,
-                                                const struct presigner_str *keys,
-                                                size_t keys_len,
-                                                const struct presigner_presign_options *options,
-                                                struct presigner_url_list **out);
+presigner_status presigner_s3_presign_many(const presigner_s3 *s3,
+                                           const char *method,
+                                           size_t method_len,
+                                           const char *bucket,
+                                           size_t bucket_len,
+                                           const presigner_str *keys,
+                                           size_t keys_len,
+                                           const presigner_presign_options *options,
+                                           presigner_url_list **out);
 
 /**
  * New options: expires_in 3600, no headers/query/version/overrides, the system clock.
  */
-enum presigner_status presigner_presign_options_new(struct presigner_presign_options **out);
+presigner_status presigner_presign_options_new(presigner_presign_options **out);
 
 /**
  * Seconds the URL stays valid (checked when presigning: 1..=604800).
  */
-enum presigner_status presigner_presign_options_set_expires_in(struct presigner_presign_options *options,
-                                                               int64_t expires_in);
+presigner_status presigner_presign_options_set_expires_in(presigner_presign_options *options,
+                                                          int64_t expires_in);
 
 /**
  * The signing time as Unix seconds (instead of the system clock).
  */
-enum presigner_status presigner_presign_options_set_now(struct presigner_presign_options *options,
-                                                        int64_t unix_seconds);
+presigner_status presigner_presign_options_set_now(presigner_presign_options *options,
+                                                   int64_t unix_seconds);
 
 /**
  * Adds a header to sign; the client must send it with exactly this value.
  */
-enum presigner_status presigner_presign_options_add_header(struct presigner_presign_options *options,
-                                                           const char *name,
-                                                           size_t name_len,
-                                                           const char *value,
-                                                           size_t value_len);
+presigner_status presigner_presign_options_add_header(presigner_presign_options *options,
+                                                      const char *name,
+                                                      size_t name_len,
+                                                      const char *value,
+                                                      size_t value_len);
 
 /**
  * Adds a raw (unencoded) query parameter, e.g. partNumber / uploadId.
  */
-enum presigner_status presigner_presign_options_add_query(struct presigner_presign_options *options,
-                                                          const char *name,
-                                                          size_t name_len,
-                                                          const char *value,
-                                                          size_t value_len);
+presigner_status presigner_presign_options_add_query(presigner_presign_options *options,
+                                                     const char *name,
+                                                     size_t name_len,
+                                                     const char *value,
+                                                     size_t value_len);
 
 /**
  * The object version (`versionId`); NULL clears it.
  */
-enum presigner_status presigner_presign_options_set_version_id(struct presigner_presign_options *options,
-                                                               const char *version_id,
-                                                               size_t version_id_len);
+presigner_status presigner_presign_options_set_version_id(presigner_presign_options *options,
+                                                          const char *version_id,
+                                                          size_t version_id_len);
 
 /**
  * Sets a `response-*` override: `name` is one of "content-type", "content-disposition",
  * "content-language", "content-encoding", "cache-control", "expires" (a "response-" prefix
  * is accepted). A NULL `value` clears it. Unknown names → PRESIGNER_STATUS_INVALID_OPTION.
  */
-enum presigner_status presigner_presign_options_set_response_override(struct presigner_presign_options *options,
-                                                                      const char *name,
-                                                                      size_t name_len,
-                                                                      const char *value,
-                                                                      size_t value_len);
+presigner_status presigner_presign_options_set_response_override(presigner_presign_options *options,
+                                                                 const char *name,
+                                                                 size_t name_len,
+                                                                 const char *value,
+                                                                 size_t value_len);
 
 /**
  * Frees options. NULL is a no-op.
  */
-void presigner_presign_options_free(struct presigner_presign_options *options);
+void presigner_presign_options_free(presigner_presign_options *options);
 
 /**
  * New signing parameters for `region` and `service` (checked when signing). The settings
  * start as the service's preset (S3: path as sent, UNSIGNED-PAYLOAD; others: normalized,
  * double-encoded path, SHA-256 of the body); the setters change one setting of it.
  */
-enum presigner_status presigner_signing_params_new(const char *region,
-                                                   size_t region_len,
-                                                   const char *service,
-                                                   size_t service_len,
-                                                   struct presigner_signing_params **out);
+presigner_status presigner_signing_params_new(const char *region,
+                                              size_t region_len,
+                                              const char *service,
+                                              size_t service_len,
+                                              presigner_signing_params **out);
 
 /**
  * The signing time as Unix seconds (instead of the system clock).
  */
-enum presigner_status presigner_signing_params_set_now(struct presigner_signing_params *params,
-                                                       int64_t unix_seconds);
+presigner_status presigner_signing_params_set_now(presigner_signing_params *params,
+                                                  int64_t unix_seconds);
 
 /**
  * Remove dot segments and empty segments from the path before signing.
  */
-enum presigner_status presigner_signing_params_set_normalize_path(struct presigner_signing_params *params,
-                                                                  bool value);
+presigner_status presigner_signing_params_set_normalize_path(presigner_signing_params *params,
+                                                             bool value);
 
 /**
  * Percent-encode the (already encoded) path once more.
  */
-enum presigner_status presigner_signing_params_set_double_encode(struct presigner_signing_params *params,
-                                                                 bool value);
+presigner_status presigner_signing_params_set_double_encode(presigner_signing_params *params,
+                                                            bool value);
 
 /**
  * Uses a precomputed payload hash: 64 hex digits, "UNSIGNED-PAYLOAD" or another upper-case
  * marker; NULL goes back to hashing the body (SHA-256 of the empty body when presigning).
  */
-enum presigner_status presigner_signing_params_set_payload_hash(struct presigner_signing_params *params,
-                                                                const char *payload_hash,
-                                                                size_t payload_hash_len);
+presigner_status presigner_signing_params_set_payload_hash(presigner_signing_params *params,
+                                                           const char *payload_hash,
+                                                           size_t payload_hash_len);
 
 /**
  * true: the session token is added after signing instead of being signed (IoT WebSockets).
  */
-enum presigner_status presigner_signing_params_set_omit_session_token(struct presigner_signing_params *params,
-                                                                      bool value);
+presigner_status presigner_signing_params_set_omit_session_token(presigner_signing_params *params,
+                                                                 bool value);
 
 /**
  * Header signing only: add and sign x-amz-content-sha256.
  */
-enum presigner_status presigner_signing_params_set_content_sha256_header(struct presigner_signing_params *params,
-                                                                         bool value);
+presigner_status presigner_signing_params_set_content_sha256_header(presigner_signing_params *params,
+                                                                    bool value);
 
 /**
  * Expiry policy for `presigner_presign_url`: "error", "clamp" or "allow".
  */
-enum presigner_status presigner_signing_params_set_expiry_policy(struct presigner_signing_params *params,
-                                                                 const char *policy,
-                                                                 size_t policy_len);
+presigner_status presigner_signing_params_set_expiry_policy(presigner_signing_params *params,
+                                                            const char *policy,
+                                                            size_t policy_len);
 
 /**
  * Frees signing parameters. NULL is a no-op.
  */
-void presigner_signing_params_free(struct presigner_signing_params *params);
+void presigner_signing_params_free(presigner_signing_params *params);
 
 /**
  * Presigns any AWS request given as a URL (path percent-encoded as on the wire). From
@@ -553,191 +553,191 @@ void presigner_signing_params_free(struct presigner_signing_params *params);
  * over the params' now); a version id or response override there is
  * PRESIGNER_STATUS_INVALID_OPTION.
  */
-enum presigner_status presigner_presign_url(const char *method,
-                                            size_t method_len,
-                                            const char *url,
-                                            size_t url_len,
-                                            const struct presigner_credentials *creds,
-                                            const struct presigner_signing_params *params,
-                                            const struct presigner_presign_options *options,
-                                            struct presigner_presigned **out);
+presigner_status presigner_presign_url(const char *method,
+                                       size_t method_len,
+                                       const char *url,
+                                       size_t url_len,
+                                       const presigner_credentials *creds,
+                                       const presigner_signing_params *params,
+                                       const presigner_presign_options *options,
+                                       presigner_presigned **out);
 
 /**
  * Signs a request with an Authorization header. `headers` (may be NULL when `headers_len`
  * is 0) are the request's headers; `body` (may be NULL when `body_len` is 0) is hashed unless
  * a payload hash was set. The result lists the headers to add.
  */
-enum presigner_status presigner_sign_request(const char *method,
-                                             size_t method_len,
-                                             const char *url,
-                                             size_t url_len,
-                                             const struct presigner_header *headers,
-                                             size_t headers_len,
-                                             const uint8_t *body,
-                                             size_t body_len,
-                                             const struct presigner_credentials *creds,
-                                             const struct presigner_signing_params *params,
-                                             struct presigner_signed **out);
+presigner_status presigner_sign_request(const char *method,
+                                        size_t method_len,
+                                        const char *url,
+                                        size_t url_len,
+                                        const presigner_header *headers,
+                                        size_t headers_len,
+                                        const uint8_t *body,
+                                        size_t body_len,
+                                        const presigner_credentials *creds,
+                                        const presigner_signing_params *params,
+                                        presigner_signed **out);
 
 /**
  * The presigned URL, exactly as signed.
  */
-enum presigner_status presigner_presigned_url(const struct presigner_presigned *presigned,
-                                              struct presigner_str *out);
+presigner_status presigner_presigned_url(const presigner_presigned *presigned,
+                                         presigner_str *out);
 
 /**
  * The HTTP method the URL is valid for (upper-case).
  */
-enum presigner_status presigner_presigned_method(const struct presigner_presigned *presigned,
-                                                 struct presigner_str *out);
+presigner_status presigner_presigned_method(const presigner_presigned *presigned,
+                                            presigner_str *out);
 
 /**
  * The hex signature (also the X-Amz-Signature parameter).
  */
-enum presigner_status presigner_presigned_signature(const struct presigner_presigned *presigned,
-                                                    struct presigner_str *out);
+presigner_status presigner_presigned_signature(const presigner_presigned *presigned,
+                                               presigner_str *out);
 
 /**
  * The canonical request that was signed.
  */
-enum presigner_status presigner_presigned_canonical_request(const struct presigner_presigned *presigned,
-                                                            struct presigner_str *out);
+presigner_status presigner_presigned_canonical_request(const presigner_presigned *presigned,
+                                                       presigner_str *out);
 
 /**
  * The string-to-sign.
  */
-enum presigner_status presigner_presigned_string_to_sign(const struct presigner_presigned *presigned,
-                                                         struct presigner_str *out);
+presigner_status presigner_presigned_string_to_sign(const presigner_presigned *presigned,
+                                                    presigner_str *out);
 
 /**
  * Unix seconds of X-Amz-Date.
  */
-enum presigner_status presigner_presigned_signed_at(const struct presigner_presigned *presigned,
-                                                    int64_t *out);
+presigner_status presigner_presigned_signed_at(const presigner_presigned *presigned,
+                                               int64_t *out);
 
 /**
  * Unix seconds when the URL stops working (signing time + X-Amz-Expires, or the
  * credentials' expiry when that comes first under policy "allow").
  */
-enum presigner_status presigner_presigned_expires_at(const struct presigner_presigned *presigned,
-                                                     int64_t *out);
+presigner_status presigner_presigned_expires_at(const presigner_presigned *presigned,
+                                                int64_t *out);
 
 /**
  * How many headers the client must send with the URL (every signed header but host).
  */
-enum presigner_status presigner_presigned_header_count(const struct presigner_presigned *presigned,
-                                                       size_t *out);
+presigner_status presigner_presigned_header_count(const presigner_presigned *presigned,
+                                                  size_t *out);
 
 /**
  * Header `index` (< header_count) the client must send, exactly as given.
  */
-enum presigner_status presigner_presigned_header(const struct presigner_presigned *presigned,
-                                                 size_t index,
-                                                 struct presigner_header *out);
+presigner_status presigner_presigned_header(const presigner_presigned *presigned,
+                                            size_t index,
+                                            presigner_header *out);
 
 /**
  * How many header names were signed (host included).
  */
-enum presigner_status presigner_presigned_signed_header_count(const struct presigner_presigned *presigned,
-                                                              size_t *out);
+presigner_status presigner_presigned_signed_header_count(const presigner_presigned *presigned,
+                                                         size_t *out);
 
 /**
  * Signed header name `index`: lower-case, sorted.
  */
-enum presigner_status presigner_presigned_signed_header(const struct presigner_presigned *presigned,
-                                                        size_t index,
-                                                        struct presigner_str *out);
+presigner_status presigner_presigned_signed_header(const presigner_presigned *presigned,
+                                                   size_t index,
+                                                   presigner_str *out);
 
 /**
  * Every scalar and string field at once (one call instead of nine).
  */
-enum presigner_status presigner_presigned_get_fields(const struct presigner_presigned *presigned,
-                                                     struct presigner_presigned_fields *out);
+presigner_status presigner_presigned_get_fields(const presigner_presigned *presigned,
+                                                presigner_presigned_fields *out);
 
 /**
  * Frees a presigned request (and every string borrowed from it). NULL is a no-op.
  */
-void presigner_presigned_free(struct presigner_presigned *presigned);
+void presigner_presigned_free(presigner_presigned *presigned);
 
 /**
  * The hex signature.
  */
-enum presigner_status presigner_signed_signature(const struct presigner_signed *signed_,
-                                                 struct presigner_str *out);
+presigner_status presigner_signed_signature(const presigner_signed *signed_,
+                                            presigner_str *out);
 
 /**
  * The Authorization header value.
  */
-enum presigner_status presigner_signed_authorization(const struct presigner_signed *signed_,
-                                                     struct presigner_str *out);
+presigner_status presigner_signed_authorization(const presigner_signed *signed_,
+                                                presigner_str *out);
 
 /**
  * The canonical request that was signed.
  */
-enum presigner_status presigner_signed_canonical_request(const struct presigner_signed *signed_,
-                                                         struct presigner_str *out);
+presigner_status presigner_signed_canonical_request(const presigner_signed *signed_,
+                                                    presigner_str *out);
 
 /**
  * The string-to-sign.
  */
-enum presigner_status presigner_signed_string_to_sign(const struct presigner_signed *signed_,
-                                                      struct presigner_str *out);
+presigner_status presigner_signed_string_to_sign(const presigner_signed *signed_,
+                                                 presigner_str *out);
 
 /**
  * Unix seconds of X-Amz-Date.
  */
-enum presigner_status presigner_signed_signed_at(const struct presigner_signed *signed_,
-                                                 int64_t *out);
+presigner_status presigner_signed_signed_at(const presigner_signed *signed_,
+                                            int64_t *out);
 
 /**
  * How many headers to add to the request (Authorization, X-Amz-Date, and when they apply
  * X-Amz-Security-Token and x-amz-content-sha256).
  */
-enum presigner_status presigner_signed_header_count(const struct presigner_signed *signed_,
-                                                    size_t *out);
+presigner_status presigner_signed_header_count(const presigner_signed *signed_,
+                                               size_t *out);
 
 /**
  * Header `index` (< header_count) to add to the request.
  */
-enum presigner_status presigner_signed_header(const struct presigner_signed *signed_,
-                                              size_t index,
-                                              struct presigner_header *out);
+presigner_status presigner_signed_header(const presigner_signed *signed_,
+                                         size_t index,
+                                         presigner_header *out);
 
 /**
  * How many header names were signed.
  */
-enum presigner_status presigner_signed_signed_header_count(const struct presigner_signed *signed_,
-                                                           size_t *out);
+presigner_status presigner_signed_signed_header_count(const presigner_signed *signed_,
+                                                      size_t *out);
 
 /**
  * Signed header name `index`: lower-case, sorted.
  */
-enum presigner_status presigner_signed_signed_header(const struct presigner_signed *signed_,
-                                                     size_t index,
-                                                     struct presigner_str *out);
+presigner_status presigner_signed_signed_header(const presigner_signed *signed_,
+                                                size_t index,
+                                                presigner_str *out);
 
 /**
  * Frees a signed request. NULL is a no-op.
  */
-void presigner_signed_free(struct presigner_signed *signed_);
+void presigner_signed_free(presigner_signed *signed_);
 
 /**
  * How many URLs the list holds (the number of keys).
  */
-enum presigner_status presigner_url_list_count(const struct presigner_url_list *list,
-                                               size_t *out);
+presigner_status presigner_url_list_count(const presigner_url_list *list,
+                                          size_t *out);
 
 /**
  * URL `index` (< count), for the key at the same index.
  */
-enum presigner_status presigner_url_list_get(const struct presigner_url_list *list,
-                                             size_t index,
-                                             struct presigner_str *out);
+presigner_status presigner_url_list_get(const presigner_url_list *list,
+                                        size_t index,
+                                        presigner_str *out);
 
 /**
  * Frees a URL list. NULL is a no-op.
  */
-void presigner_url_list_free(struct presigner_url_list *list);
+void presigner_url_list_free(presigner_url_list *list);
 
 #ifdef __cplusplus
 }  // extern "C"
