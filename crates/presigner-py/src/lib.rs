@@ -297,6 +297,15 @@ fn checked_expires_in(py: Python<'_>, value: i128) -> PyResult<i64> {
     call(py, || check_expires_in(value)).map(|v| v as i64)
 }
 
+/// The process environment, captured only when a region or credentials must come from it.
+fn environment_if_needed(needed: bool) -> Environment {
+    if needed {
+        Environment::from_process()
+    } else {
+        Environment::default()
+    }
+}
+
 fn credentials_or_default(
     py: Python<'_>,
     credentials: Option<&Bound<'_, PyCredentials>>,
@@ -556,7 +565,7 @@ impl PyS3Presigner {
         accelerate: bool,
         expiry_policy: String,
     ) -> PyResult<Self> {
-        let env = Environment::from_process();
+        let env = environment_if_needed(region.is_none() || credentials.is_none());
         let region = region_or_default(py, region, &env)?;
         let credentials = credentials_or_default(py, credentials, &env)?;
         let style: AddressingStyle = call(py, || addressing_style.parse())?;
@@ -805,7 +814,7 @@ fn presign_url(
     omit_session_token: bool,
     expiry_policy: String,
 ) -> PyResult<PyPresignedRequest> {
-    let env = Environment::from_process();
+    let env = environment_if_needed(region.is_none() || credentials.is_none());
     let region = region_or_default(py, region, &env)?;
     let credentials = credentials_or_default(py, credentials, &env)?;
     let options = UrlPresignOptions {
@@ -856,7 +865,7 @@ fn sign_request<'py>(
     omit_session_token: bool,
     content_sha256_header: Option<bool>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let env = Environment::from_process();
+    let env = environment_if_needed(region.is_none() || credentials.is_none());
     let region = region_or_default(py, region, &env)?;
     let credentials = credentials_or_default(py, credentials, &env)?;
     let headers = pairs(headers, "headers")?;
