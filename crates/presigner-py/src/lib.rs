@@ -333,7 +333,6 @@ fn region_or_default(
     })
 }
 
-#[allow(clippy::too_many_arguments)]
 fn settings(
     service: &str,
     normalize_path: Option<bool>,
