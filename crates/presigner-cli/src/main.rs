@@ -10,9 +10,9 @@ use std::time::SystemTime;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use presigner::{
-    presign_url, AddressingStyle, Credentials, Environment, Error, ExpiryPolicy, PayloadHash,
-    PresignOptions, PresignedRequest, ResponseOverrides, S3Config, S3Presigner, SessionTokenMode,
-    SigningParams, SigningSettings, UrlPresignOptions,
+    presign_url, verify_presigned, AddressingStyle, Credentials, Environment, Error, ExpiryPolicy,
+    PayloadHash, PresignOptions, PresignedRequest, ResponseOverrides, S3Config, S3Presigner,
+    SessionTokenMode, SigningParams, SigningSettings, UrlPresignOptions, VerifyOptions,
 };
 
 #[derive(Parser, Debug)]
@@ -22,7 +22,8 @@ use presigner::{
     about = "Presigned S3 URLs and SigV4 presigning of any AWS request",
     long_about = "Presigned S3 URLs and SigV4 presigning of any AWS request.\n\n\
         presigner s3://BUCKET/KEY [options]        presign an S3 object URL (like `aws s3 presign`)\n\
-        presigner url METHOD URL --service S ...   presign any AWS request (STS, RDS IAM auth, ...)\n\n\
+        presigner url METHOD URL --service S ...   presign any AWS request (STS, RDS IAM auth, ...)\n\
+        presigner verify URL [--method M]          check a presigned URL (exit 0 when valid)\n\n\
         Credentials come from the environment or the shared AWS files (--profile); nothing is sent anywhere.",
     args_conflicts_with_subcommands = true
 )]
@@ -41,6 +42,38 @@ struct Cli {
 enum Command {
     /// Presign any AWS request given as a URL (its query is read as RFC 3986: `+` is a plus).
     Url(UrlArgs),
+    /// Check a presigned URL against the credentials of the environment or --profile
+    /// (exit 0 when valid, 1 with the reason when not).
+    Verify(VerifyArgs),
+}
+
+#[derive(Args, Debug)]
+struct VerifyArgs {
+    /// The presigned URL, exactly as the client will send it.
+    url: String,
+    /// The method the request uses.
+    #[arg(long, default_value = "GET")]
+    method: String,
+    /// A header the client sends, 'Name: value' (repeatable; signed headers must be given).
+    #[arg(long = "header", value_name = "NAME: VALUE")]
+    headers: Vec<String>,
+    /// Require this region in the credential scope.
+    #[arg(long)]
+    region: Option<String>,
+    /// Require this service in the credential scope.
+    #[arg(long)]
+    service: Option<String>,
+    /// Profile whose credentials are the known key.
+    #[arg(long)]
+    profile: Option<String>,
+    /// Check at this time (RFC 3339) instead of now.
+    #[arg(long)]
+    date: Option<String>,
+    /// Clock skew tolerated for URLs dated in the future, in seconds.
+    #[arg(long, default_value_t = 900)]
+    max_skew: u64,
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    output: Output,
 }
 
 #[derive(Args, Debug)]
@@ -187,6 +220,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let env = Environment::from_process();
     match cli.command {
         Some(Command::Url(args)) => run_url(&env, args),
+        Some(Command::Verify(args)) => run_verify(&env, args),
         None => {
             let target = cli.target.ok_or_else(|| {
                 Failure::Usage(
@@ -222,9 +256,11 @@ fn now(common: &CommonArgs) -> Result<Option<SystemTime>, Failure> {
 }
 
 fn headers(common: &CommonArgs) -> Result<Vec<(String, String)>, Failure> {
-    common
-        .headers
-        .iter()
+    parse_headers(&common.headers)
+}
+
+fn parse_headers(raw: &[String]) -> Result<Vec<(String, String)>, Failure> {
+    raw.iter()
         .map(|h| {
             h.split_once(':')
                 .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
@@ -319,6 +355,49 @@ fn run_url(env: &Environment, args: UrlArgs) -> Result<(), Failure> {
     };
     let req = presign_url(&args.method, &args.url, &params, &options)?;
     emit(&req, &args.common)
+}
+
+fn run_verify(env: &Environment, args: VerifyArgs) -> Result<(), Failure> {
+    let known = match &args.profile {
+        Some(p) => env.credentials_from_profile(Some(p))?,
+        None => env.default_credentials()?,
+    };
+    let options = VerifyOptions {
+        now: args
+            .date
+            .as_deref()
+            .map(presigner::parse_rfc3339)
+            .transpose()?,
+        region: args.region,
+        service: args.service,
+        max_skew: std::time::Duration::from_secs(args.max_skew),
+        settings: None,
+    };
+    let headers = parse_headers(&args.headers)?;
+    let v = verify_presigned(&args.method, &args.url, &headers, &vec![known], &options)?;
+    let text = match args.output {
+        Output::Text => format!(
+            "valid: signed by {} for {}/{} at {}, expires {}, signed headers {}",
+            v.access_key_id,
+            v.region,
+            v.service,
+            presigner::format_rfc3339(v.signed_at),
+            presigner::format_rfc3339(v.expires_at),
+            v.signed_headers.join(";")
+        ),
+        Output::Json => serde_json::to_string_pretty(&serde_json::json!({
+            "valid": true,
+            "access_key_id": v.access_key_id,
+            "region": v.region,
+            "service": v.service,
+            "signed_headers": v.signed_headers,
+            "signed_at": presigner::format_rfc3339(v.signed_at),
+            "expires_at": presigner::format_rfc3339(v.expires_at),
+        }))
+        .expect("json of strings"),
+    };
+    println!("{text}");
+    Ok(())
 }
 
 fn emit(req: &PresignedRequest, common: &CommonArgs) -> Result<(), Failure> {

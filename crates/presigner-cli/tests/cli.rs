@@ -276,3 +276,92 @@ fn profile_from_shared_files() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), format!("{DOC_URL}\n"));
 }
+
+#[test]
+fn verify_subcommand() {
+    let presign = run(
+        &[
+            "s3://examplebucket/a b.txt",
+            "--region",
+            "us-east-1",
+            "--method",
+            "PUT",
+            "--content-type",
+            "text/plain",
+            "--date",
+            "2024-01-01T00:00:00Z",
+        ],
+        DOC_CREDS,
+    );
+    let url = stdout(&presign).trim().to_owned();
+    let ok = run(
+        &[
+            "verify",
+            &url,
+            "--method",
+            "PUT",
+            "--header",
+            "Content-Type: text/plain",
+            "--date",
+            "2024-01-01T00:30:00Z",
+            "--region",
+            "us-east-1",
+        ],
+        DOC_CREDS,
+    );
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(
+        stdout(&ok).starts_with("valid: signed by AKIAIOSFODNN7EXAMPLE for us-east-1/s3"),
+        "{}",
+        stdout(&ok)
+    );
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "--method",
+                "GET",
+                "--header",
+                "Content-Type: text/plain",
+                "--date",
+                "2024-01-01T00:30:00Z",
+            ],
+            "[signature_mismatch]",
+        ),
+        (
+            &["--method", "PUT", "--date", "2024-01-01T00:30:00Z"],
+            "[missing_signed_header]",
+        ),
+        (
+            &[
+                "--method",
+                "PUT",
+                "--header",
+                "Content-Type: text/plain",
+                "--date",
+                "2024-01-01T01:00:00Z",
+            ],
+            "[request_expired]",
+        ),
+        (
+            &[
+                "--method",
+                "PUT",
+                "--header",
+                "Content-Type: text/plain",
+                "--date",
+                "2024-01-01T00:30:00Z",
+                "--region",
+                "eu-west-1",
+            ],
+            "[scope_mismatch]",
+        ),
+    ];
+    for (extra, code) in cases {
+        let mut args = vec!["verify", url.as_str()];
+        args.extend_from_slice(extra);
+        let o = run(&args, DOC_CREDS);
+        assert_eq!(o.status.code(), Some(1), "{extra:?}");
+        assert!(stderr(&o).contains(code), "{extra:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty());
+    }
+}

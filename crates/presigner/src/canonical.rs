@@ -241,23 +241,37 @@ impl QueryParams {
         Ok(())
     }
 
-    /// Adds the parameters of a URL query string (RFC 3986: `+` is a plus, `%XX` decoded).
+    /// Adds the parameters of a URL query string (RFC 3986: `+` is a plus, `%XX` decoded),
+    /// refusing the ones only the signer may set.
     pub fn push_query_string(&mut self, query: &str) -> Result<()> {
+        self.push_query_string_inner(query, true)
+    }
+
+    /// As [`Self::push_query_string`], accepting authentication parameters (verification).
+    pub fn push_query_string_unchecked(&mut self, query: &str) -> Result<()> {
+        self.push_query_string_inner(query, false)
+    }
+
+    fn push_query_string_inner(&mut self, query: &str, check: bool) -> Result<()> {
         for part in query.split('&') {
             if part.is_empty() {
                 continue;
             }
             let (name, value) = part.split_once('=').unwrap_or((part, ""));
-            let dn = crate::encoding::decode_strict(name).ok_or_else(|| {
-                Error::url(format!("bad percent-escape in query parameter {part:?}"))
-            })?;
-            let dv = crate::encoding::decode_strict(value).ok_or_else(|| {
-                Error::url(format!("bad percent-escape in query parameter {part:?}"))
-            })?;
-            check_user_param(&String::from_utf8_lossy(&dn))?;
+            let bad = || Error::url(format!("bad percent-escape in query parameter {part:?}"));
+            let dn = crate::encoding::decode_strict(name).ok_or_else(bad)?;
+            let dv = crate::encoding::decode_strict(value).ok_or_else(bad)?;
+            if check {
+                check_user_param(&String::from_utf8_lossy(&dn))?;
+            }
             self.push_raw(&dn, &dv);
         }
         Ok(())
+    }
+
+    /// Removes every parameter with this (encoded) name.
+    pub fn remove_encoded(&mut self, name: &str) {
+        self.pairs.retain(|(n, _)| n != name);
     }
 
     /// Sorts by encoded name, then encoded value, bytewise.
@@ -297,7 +311,8 @@ fn check_user_param(name: &str) -> Result<()> {
 }
 
 /// Removes `.` and `..` segments and empty segments; keeps a leading `/` and, when segments
-/// remain, a trailing one (the generic-service rule; S3 never normalizes).
+/// remain and the path ended in `/`, a trailing one (botocore's and the JS SDK's rule for
+/// every service but S3, which never normalizes: `/a/.` → `/a`, `/a/b/` → `/a/b/`).
 pub fn normalize_path(path: &str) -> String {
     let mut segments: Vec<&str> = Vec::new();
     for seg in path.split('/') {
@@ -312,9 +327,7 @@ pub fn normalize_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len() + 1);
     out.push('/');
     out.push_str(&segments.join("/"));
-    if !segments.is_empty()
-        && (path.ends_with('/') || path.ends_with("/.") || path.ends_with("/.."))
-    {
+    if !segments.is_empty() && path.ends_with('/') {
         out.push('/');
     }
     out
@@ -471,6 +484,8 @@ mod tests {
         assert_eq!(normalize_path("//example//"), "/example/");
         assert_eq!(normalize_path("/./example"), "/example");
         assert_eq!(normalize_path("/a/b/../c/"), "/a/c/");
+        assert_eq!(normalize_path("/a/."), "/a");
+        assert_eq!(normalize_path("/a/b/.."), "/a");
         assert_eq!(normalize_path(""), "/");
     }
 

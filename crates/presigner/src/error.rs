@@ -71,6 +71,50 @@ pub enum Error {
         credentials_expire_at: String,
         url_expires_at: String,
     },
+    /// Verification: the request is not signed with `AWS4-HMAC-SHA256`.
+    #[error("unsupported signing algorithm {algorithm:?}: only AWS4-HMAC-SHA256 is accepted")]
+    UnsupportedAlgorithm { algorithm: String },
+    /// Verification: a signing parameter or header is missing or unparsable.
+    #[error("malformed signed request: {reason}")]
+    MalformedRequest { reason: String },
+    /// Verification: the credential scope is not `AKID/yyyymmdd/region/service/aws4_request`
+    /// or its date is not the day of `X-Amz-Date`.
+    #[error("invalid credential scope {scope:?}: {reason}")]
+    InvalidCredentialScope { scope: String, reason: String },
+    /// Verification: the scope names another region or service than the one expected.
+    #[error("credential scope {field} is {actual:?}, expected {expected:?}")]
+    ScopeMismatch {
+        field: String,
+        expected: String,
+        actual: String,
+    },
+    /// Verification: an authentication parameter appears more than once.
+    #[error("authentication parameter {name} appears more than once")]
+    DuplicateParameter { name: String },
+    /// Verification: `host` is not signed, or a signed header is absent from the request.
+    #[error("signed header {name:?}: {reason}")]
+    MissingSignedHeader { name: String, reason: String },
+    /// Verification: the lookup knows no secret for this access key id.
+    #[error("unknown access key id {access_key_id:?}")]
+    UnknownAccessKey { access_key_id: String },
+    /// Verification: the session token is missing or not the one expected for the key.
+    #[error("session token missing or not the one issued with access key id {access_key_id:?}")]
+    InvalidSessionToken { access_key_id: String },
+    /// Verification: the URL's lifetime is over.
+    #[error("request expired at {expired_at} (now {now})")]
+    RequestExpired { expired_at: String, now: String },
+    /// Verification: `X-Amz-Date` lies further in the future than the allowed clock skew.
+    #[error("request is dated {signed_at}, more than {max_skew_seconds} s after now ({now})")]
+    RequestNotYetValid {
+        signed_at: String,
+        now: String,
+        max_skew_seconds: u64,
+    },
+    /// Verification: the signature is not the one the secret gives for this request.
+    #[error(
+        "signature does not match the request (recomputed with the secret of {access_key_id:?})"
+    )]
+    SignatureMismatch { access_key_id: String },
 }
 
 /// The kind of an [`Error`], with a stable code string. Bindings map these exhaustively.
@@ -94,6 +138,17 @@ pub enum ErrorKind {
     Profile,
     CredentialsExpired,
     CredentialsExpireBeforeUrl,
+    UnsupportedAlgorithm,
+    MalformedRequest,
+    InvalidCredentialScope,
+    ScopeMismatch,
+    DuplicateParameter,
+    MissingSignedHeader,
+    UnknownAccessKey,
+    InvalidSessionToken,
+    RequestExpired,
+    RequestNotYetValid,
+    SignatureMismatch,
 }
 
 impl ErrorKind {
@@ -116,6 +171,17 @@ impl ErrorKind {
         ErrorKind::Profile,
         ErrorKind::CredentialsExpired,
         ErrorKind::CredentialsExpireBeforeUrl,
+        ErrorKind::UnsupportedAlgorithm,
+        ErrorKind::MalformedRequest,
+        ErrorKind::InvalidCredentialScope,
+        ErrorKind::ScopeMismatch,
+        ErrorKind::DuplicateParameter,
+        ErrorKind::MissingSignedHeader,
+        ErrorKind::UnknownAccessKey,
+        ErrorKind::InvalidSessionToken,
+        ErrorKind::RequestExpired,
+        ErrorKind::RequestNotYetValid,
+        ErrorKind::SignatureMismatch,
     ];
 
     /// The stable machine-readable code; never changes once released.
@@ -138,17 +204,51 @@ impl ErrorKind {
             ErrorKind::Profile => "profile_error",
             ErrorKind::CredentialsExpired => "credentials_expired",
             ErrorKind::CredentialsExpireBeforeUrl => "credentials_expire_before_url",
+            ErrorKind::UnsupportedAlgorithm => "unsupported_algorithm",
+            ErrorKind::MalformedRequest => "malformed_request",
+            ErrorKind::InvalidCredentialScope => "invalid_credential_scope",
+            ErrorKind::ScopeMismatch => "scope_mismatch",
+            ErrorKind::DuplicateParameter => "duplicate_parameter",
+            ErrorKind::MissingSignedHeader => "missing_signed_header",
+            ErrorKind::UnknownAccessKey => "unknown_access_key",
+            ErrorKind::InvalidSessionToken => "invalid_session_token",
+            ErrorKind::RequestExpired => "request_expired",
+            ErrorKind::RequestNotYetValid => "request_not_yet_valid",
+            ErrorKind::SignatureMismatch => "signature_mismatch",
         }
     }
 
     /// True for mistakes in the caller's input (bindings also raise `ValueError` / `ArgumentException` for these).
     pub const fn is_invalid_input(self) -> bool {
-        !matches!(
+        !self.is_credentials_problem() && !self.is_verification_failure()
+    }
+
+    /// Credentials that are missing, unreadable or expired.
+    pub const fn is_credentials_problem(self) -> bool {
+        matches!(
             self,
             ErrorKind::MissingCredentials
                 | ErrorKind::Profile
                 | ErrorKind::CredentialsExpired
                 | ErrorKind::CredentialsExpireBeforeUrl
+        )
+    }
+
+    /// A request that failed verification (server side): reject it, typically with 403.
+    pub const fn is_verification_failure(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::UnsupportedAlgorithm
+                | ErrorKind::MalformedRequest
+                | ErrorKind::InvalidCredentialScope
+                | ErrorKind::ScopeMismatch
+                | ErrorKind::DuplicateParameter
+                | ErrorKind::MissingSignedHeader
+                | ErrorKind::UnknownAccessKey
+                | ErrorKind::InvalidSessionToken
+                | ErrorKind::RequestExpired
+                | ErrorKind::RequestNotYetValid
+                | ErrorKind::SignatureMismatch
         )
     }
 }
@@ -180,6 +280,17 @@ impl Error {
             Error::Profile { .. } => ErrorKind::Profile,
             Error::CredentialsExpired { .. } => ErrorKind::CredentialsExpired,
             Error::CredentialsExpireBeforeUrl { .. } => ErrorKind::CredentialsExpireBeforeUrl,
+            Error::UnsupportedAlgorithm { .. } => ErrorKind::UnsupportedAlgorithm,
+            Error::MalformedRequest { .. } => ErrorKind::MalformedRequest,
+            Error::InvalidCredentialScope { .. } => ErrorKind::InvalidCredentialScope,
+            Error::ScopeMismatch { .. } => ErrorKind::ScopeMismatch,
+            Error::DuplicateParameter { .. } => ErrorKind::DuplicateParameter,
+            Error::MissingSignedHeader { .. } => ErrorKind::MissingSignedHeader,
+            Error::UnknownAccessKey { .. } => ErrorKind::UnknownAccessKey,
+            Error::InvalidSessionToken { .. } => ErrorKind::InvalidSessionToken,
+            Error::RequestExpired { .. } => ErrorKind::RequestExpired,
+            Error::RequestNotYetValid { .. } => ErrorKind::RequestNotYetValid,
+            Error::SignatureMismatch { .. } => ErrorKind::SignatureMismatch,
         }
     }
 
@@ -231,6 +342,11 @@ impl Error {
     pub(crate) fn time(value: impl Into<String>, reason: impl Into<String>) -> Self {
         Error::InvalidTime {
             value: value.into(),
+            reason: reason.into(),
+        }
+    }
+    pub(crate) fn malformed(reason: impl Into<String>) -> Self {
+        Error::MalformedRequest {
             reason: reason.into(),
         }
     }

@@ -7,6 +7,7 @@
 //!   AWS and S3-compatible servers (MinIO, Cloudflare R2, Ceph).
 //! * [`presign_url`] presigns any AWS request (STS, RDS IAM auth tokens, API Gateway).
 //! * [`sign_request`] signs a request with an `Authorization` header.
+//! * [`verify_presigned`] and [`verify_request`] check them on the server side.
 //!
 //! Signing never touches the network and never reads a clock you did not ask it to read:
 //! pass `now` for reproducible output.
@@ -29,6 +30,8 @@ pub mod canonical;
 pub mod credentials;
 pub mod encoding;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod request;
 pub mod s3;
 pub mod s3_url;
@@ -36,6 +39,7 @@ pub mod signing_key;
 pub mod sigv4;
 pub mod sources;
 pub mod timestamp;
+pub mod verify;
 
 pub use credentials::{check_expires_in, Credentials, ExpiryPolicy, MAX_EXPIRES_IN};
 pub use error::{Error, ErrorKind, Result};
@@ -48,3 +52,6 @@ pub use sigv4::{
 };
 pub use sources::Environment;
 pub use timestamp::{format_rfc3339, parse_rfc3339};
+pub use verify::{
+    verify_presigned, verify_request, CredentialLookup, Verified, VerifyOptions, DEFAULT_MAX_SKEW,
+};

@@ -244,7 +244,19 @@ impl S3Presigner {
 
     /// A presigned GET URL.
     pub fn presign_get(&self, bucket: &str, key: &str, options: &PresignOptions) -> Result<String> {
-        Ok(self.presign("GET", bucket, key, options)?.url)
+        self.presign_url_only("GET", bucket, key, options)
+    }
+
+    /// Only the URL of [`Self::presign`] (skips assembling the rest of the result).
+    pub fn presign_url_only(
+        &self,
+        method: &str,
+        bucket: &str,
+        key: &str,
+        options: &PresignOptions,
+    ) -> Result<String> {
+        let p = self.prepare(method, bucket, options)?;
+        Ok(self.presign_prepared(&p, bucket, key)?.url)
     }
 
     /// A presigned PUT; `content_type`, when given, is signed and must be sent as is.

@@ -59,7 +59,7 @@ impl PayloadHash {
         }
     }
 
-    fn resolve<'a>(&'a self, body: &[u8]) -> Cow<'a, str> {
+    pub(crate) fn resolve<'a>(&'a self, body: &[u8]) -> Cow<'a, str> {
         match self {
             PayloadHash::Unsigned => Cow::Borrowed(UNSIGNED_PAYLOAD),
             PayloadHash::Body if body.is_empty() => Cow::Borrowed(EMPTY_SHA256),
@@ -116,7 +116,17 @@ impl SigningSettings {
         }
     }
 
-    /// [`Self::s3`] for `s3`, [`Self::generic`] otherwise (botocore's choice).
+    /// The defaults of [`sign_request`]: as [`Self::for_service`], except that S3 requests sign
+    /// the SHA-256 of their body (sent as `x-amz-content-sha256`) rather than `UNSIGNED-PAYLOAD`,
+    /// which S3 accepts only over https.
+    pub fn for_service_headers(service: &str) -> Self {
+        SigningSettings {
+            payload_hash: PayloadHash::Body,
+            ..Self::for_service(service)
+        }
+    }
+
+    /// The defaults of presigning: [`Self::s3`] for `s3`, [`Self::generic`] otherwise (botocore's choice).
     pub fn for_service(service: &str) -> Self {
         if service == "s3" {
             Self::s3()
@@ -493,7 +503,7 @@ pub fn presign_url(
 
 /// Signs a request with an `Authorization` header. `headers` are the request's headers (a
 /// `host` header, if present, overrides the URL's host); unsignable ones (`User-Agent`, …) are
-/// skipped. Returns the headers to add.
+/// skipped. `settings: None` → [`SigningSettings::for_service_headers`]. Returns the headers to add.
 pub fn sign_request<N: AsRef<str>, V: AsRef<str>>(
     method: &str,
     url: &str,
@@ -507,7 +517,7 @@ pub fn sign_request<N: AsRef<str>, V: AsRef<str>>(
     let settings = params
         .settings
         .clone()
-        .unwrap_or_else(|| SigningSettings::for_service(params.service));
+        .unwrap_or_else(|| SigningSettings::for_service_headers(params.service));
     let parsed = parse_url(url)?;
     let time = signing_time(params.now)?;
     if let Some(exp) = params.credentials.expires_at() {
