@@ -10,7 +10,7 @@ S3S_VERSION=0.14.1
 server=$root/.tools/bin/s3s-fs
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-run() { printf '$ %s\n' "$*"; "$@"; }
+run() { printf '$ %s\n' "$*" >&2; "$@"; }
 
 if ! "$server" --version 2>/dev/null | grep -q "$S3S_VERSION"; then
     say "First run: installing the local S3 server (s3s-fs $S3S_VERSION) into .tools/ (about 2 minutes)"
