@@ -1,0 +1,458 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Net.Http;
+using System.Runtime.InteropServices;
+
+namespace Presigning
+{
+    /// <summary>Where the bucket goes in the URL.</summary>
+    public enum AddressingStyle
+    {
+        /// <summary>Virtual-hosted on AWS, path style on custom endpoints (the default).</summary>
+        Auto,
+        /// <summary>https://bucket.host/key</summary>
+        Virtual,
+        /// <summary>https://host/bucket/key</summary>
+        Path,
+    }
+
+    /// <summary>What to do when the credentials expire before the URL would.</summary>
+    public enum ExpiryPolicy
+    {
+        /// <summary>Refuse with CredentialsExpireBeforeUrl (the default).</summary>
+        Error,
+        /// <summary>Shorten X-Amz-Expires to the credentials' lifetime.</summary>
+        Clamp,
+        /// <summary>Sign as asked; ExpiresAt shows the real end.</summary>
+        Allow,
+    }
+
+    /// <summary>Settings of an <see cref="S3Presigner"/>. Region is required.</summary>
+    public sealed class S3PresignerOptions
+    {
+        /// <summary>e.g. "eu-west-1" (required).</summary>
+        public string Region { get; set; }
+        /// <summary>The credentials to sign with; null means <see cref="Credentials.FromDefaultChain"/>.</summary>
+        public Credentials Credentials { get; set; }
+        /// <summary>A custom endpoint such as "http://127.0.0.1:9000" (MinIO, R2, Ceph); null for AWS.</summary>
+        public string EndpointUrl { get; set; }
+        /// <summary>Virtual-hosted or path-style URLs.</summary>
+        public AddressingStyle AddressingStyle { get; set; }
+        /// <summary>The dual-stack (IPv6) endpoint.</summary>
+        public bool Dualstack { get; set; }
+        /// <summary>The FIPS endpoint.</summary>
+        public bool Fips { get; set; }
+        /// <summary>The Transfer Acceleration endpoint.</summary>
+        public bool Accelerate { get; set; }
+        /// <summary>What to do when temporary credentials expire before the URL.</summary>
+        public ExpiryPolicy ExpiryPolicy { get; set; }
+    }
+
+    /// <summary>Name/value pairs in order (names may repeat); <c>list.Add("name", "value")</c>.</summary>
+    public sealed class NameValueList : List<KeyValuePair<string, string>>
+    {
+        /// <summary>Appends a pair.</summary>
+        public void Add(string name, string value)
+        {
+            Add(new KeyValuePair<string, string>(name, value));
+        }
+    }
+
+    /// <summary>Per-URL options. The defaults: one hour, the system clock.</summary>
+    public sealed class PresignOptions
+    {
+        private readonly NameValueList _headers = new NameValueList();
+        private readonly NameValueList _query = new NameValueList();
+
+        /// <summary>How long the URL stays valid: whole seconds, 1 s .. 7 days; null means one hour.</summary>
+        public TimeSpan? ExpiresIn { get; set; }
+
+        /// <summary>The same as <see cref="ExpiresIn"/> in seconds.</summary>
+        public int? ExpiresInSeconds
+        {
+            get { return ExpiresIn.HasValue ? (int?)(int)ExpiresIn.Value.TotalSeconds : null; }
+            set { ExpiresIn = value.HasValue ? (TimeSpan?)TimeSpan.FromSeconds(value.Value) : null; }
+        }
+
+        /// <summary>Headers to sign (<c>Headers = { { "x-amz-meta-a", "b" } }</c>); the client must send them with exactly these values.</summary>
+        public NameValueList Headers { get { return _headers; } }
+        /// <summary>Extra raw (unencoded) query parameters, e.g. partNumber and uploadId.</summary>
+        public NameValueList Query { get { return _query; } }
+        /// <summary>The object version (versionId).</summary>
+        public string VersionId { get; set; }
+        /// <summary>response-content-type</summary>
+        public string ResponseContentType { get; set; }
+        /// <summary>response-content-disposition</summary>
+        public string ResponseContentDisposition { get; set; }
+        /// <summary>response-content-language</summary>
+        public string ResponseContentLanguage { get; set; }
+        /// <summary>response-content-encoding</summary>
+        public string ResponseContentEncoding { get; set; }
+        /// <summary>response-cache-control</summary>
+        public string ResponseCacheControl { get; set; }
+        /// <summary>response-expires</summary>
+        public string ResponseExpires { get; set; }
+        /// <summary>The signing time (whole seconds are used); null means the system clock.</summary>
+        public DateTimeOffset? Now { get; set; }
+
+        internal bool HasS3OnlySettings
+        {
+            get
+            {
+                return VersionId != null || ResponseContentType != null || ResponseContentDisposition != null
+                    || ResponseContentLanguage != null || ResponseContentEncoding != null
+                    || ResponseCacheControl != null || ResponseExpires != null;
+            }
+        }
+
+        internal static long ExpiresSeconds(TimeSpan? value)
+        {
+            if (!value.HasValue) return 3600;
+            TimeSpan t = value.Value;
+            if (t.Ticks % TimeSpan.TicksPerSecond != 0)
+                throw new ArgumentOutOfRangeException("ExpiresIn", t, "ExpiresIn must be a whole number of seconds");
+            // The range 1..604800 is the core's rule (InvalidExpiry), the same in every language.
+            return t.Ticks / TimeSpan.TicksPerSecond;
+        }
+
+        /// <summary>Builds the native options handle (dispose it after the call).</summary>
+        internal PresignOptionsHandle Build()
+        {
+            long expires = ExpiresSeconds(ExpiresIn);
+            PresignOptionsHandle h;
+            Utf8.Check(Native.presigner_presign_options_new(out h));
+            try
+            {
+                Utf8.Check(Native.presigner_presign_options_set_expires_in(h, expires));
+                if (Now.HasValue) Utf8.Check(Native.presigner_presign_options_set_now(h, Now.Value.ToUnixTimeSeconds()));
+                AddAll(h, _headers, _query);
+                if (VersionId != null)
+                {
+                    byte[] v = Utf8.Encode(VersionId, "VersionId");
+                    Utf8.Check(Native.presigner_presign_options_set_version_id(h, v, Utf8.Len(v)));
+                }
+                SetOverride(h, "content-type", ResponseContentType);
+                SetOverride(h, "content-disposition", ResponseContentDisposition);
+                SetOverride(h, "content-language", ResponseContentLanguage);
+                SetOverride(h, "content-encoding", ResponseContentEncoding);
+                SetOverride(h, "cache-control", ResponseCacheControl);
+                SetOverride(h, "expires", ResponseExpires);
+                return h;
+            }
+            catch
+            {
+                h.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Adds headers and query parameters to a native options handle.</summary>
+        internal static void AddAll(PresignOptionsHandle h, NameValueList headers, NameValueList query)
+        {
+            foreach (var kv in headers)
+            {
+                byte[] n = Utf8.Required(kv.Key, "Headers");
+                byte[] v = Utf8.Required(kv.Value, "Headers[" + kv.Key + "]");
+                Utf8.Check(Native.presigner_presign_options_add_header(h, n, Utf8.Len(n), v, Utf8.Len(v)));
+            }
+            foreach (var kv in query)
+            {
+                byte[] n = Utf8.Required(kv.Key, "Query");
+                byte[] v = Utf8.Required(kv.Value, "Query[" + kv.Key + "]");
+                Utf8.Check(Native.presigner_presign_options_add_query(h, n, Utf8.Len(n), v, Utf8.Len(v)));
+            }
+        }
+
+        private static void SetOverride(PresignOptionsHandle h, string name, string value)
+        {
+            if (value == null) return;
+            byte[] n = Utf8.Encode(name, "name");
+            byte[] v = Utf8.Encode(value, "Response" + name);
+            Utf8.Check(Native.presigner_presign_options_set_response_override(h, n, Utf8.Len(n), v, Utf8.Len(v)));
+        }
+
+        internal PresignOptions With(string headerName, string headerValue)
+        {
+            var copy = new PresignOptions
+            {
+                ExpiresIn = ExpiresIn, VersionId = VersionId, Now = Now,
+                ResponseContentType = ResponseContentType, ResponseContentDisposition = ResponseContentDisposition,
+                ResponseContentLanguage = ResponseContentLanguage, ResponseContentEncoding = ResponseContentEncoding,
+                ResponseCacheControl = ResponseCacheControl, ResponseExpires = ResponseExpires,
+            };
+            foreach (var kv in _headers)
+                if (!string.Equals(kv.Key, headerName, StringComparison.OrdinalIgnoreCase)) copy._headers.Add(kv);
+            copy._query.AddRange(_query);
+            copy._headers.Add(headerName, headerValue);
+            return copy;
+        }
+    }
+
+    /// <summary>A presigned URL and what the client must send with it.</summary>
+    public sealed class PresignedRequest
+    {
+        private Uri _url;
+
+        /// <summary>
+        /// The URL as a <see cref="System.Uri"/>. Careful: <c>Uri</c> removes dot segments
+        /// (<c>a/../b</c> becomes <c>b</c>) and its <c>ToString()</c> unescapes; such a URL no longer
+        /// matches the signature. <see cref="UrlString"/> is always exactly what was signed.
+        /// </summary>
+        public Uri Url { get { return _url ?? (_url = new Uri(UrlString)); } }
+        /// <summary>The URL exactly as signed.</summary>
+        public string UrlString { get; internal set; }
+        /// <summary>The HTTP method the URL is valid for (upper-case).</summary>
+        public string Method { get; internal set; }
+        /// <summary>Every signed header but host: send these with exactly these values.</summary>
+        public IReadOnlyDictionary<string, string> Headers { get; internal set; }
+        /// <summary>The signed header names, lower-case and sorted (host included).</summary>
+        public IReadOnlyList<string> SignedHeaders { get; internal set; }
+        /// <summary>X-Amz-Date.</summary>
+        public DateTimeOffset SignedAt { get; internal set; }
+        /// <summary>When the URL stops working.</summary>
+        public DateTimeOffset ExpiresAt { get; internal set; }
+        /// <summary>The canonical request that was signed.</summary>
+        public string CanonicalRequest { get; internal set; }
+        /// <summary>The string-to-sign.</summary>
+        public string StringToSign { get; internal set; }
+        /// <summary>The hex signature (X-Amz-Signature).</summary>
+        public string Signature { get; internal set; }
+
+        /// <summary>The URL exactly as signed.</summary>
+        public override string ToString() { return UrlString; }
+
+        internal static PresignedRequest Read(PresignedHandle h)
+        {
+            NativePresignedFields f;
+            Utf8.Check(Native.presigner_presigned_get_fields(h, out f));
+            int nh = checked((int)f.HeaderCount.ToUInt64());
+            int ns = checked((int)f.SignedHeaderCount.ToUInt64());
+            var headers = new Dictionary<string, string>(nh, StringComparer.OrdinalIgnoreCase);
+            for (int i = 0; i < nh; i++)
+            {
+                NativeHeader hd;
+                Utf8.Check(Native.presigner_presigned_header(h, (UIntPtr)(uint)i, out hd));
+                headers[Utf8.Decode(hd.Name)] = Utf8.Decode(hd.Value);
+            }
+            var signed = new string[ns];
+            for (int i = 0; i < ns; i++)
+            {
+                NativeStr s;
+                Utf8.Check(Native.presigner_presigned_signed_header(h, (UIntPtr)(uint)i, out s));
+                signed[i] = Utf8.Decode(s);
+            }
+            return new PresignedRequest
+            {
+                UrlString = Utf8.Decode(f.Url),
+                Method = Utf8.Decode(f.Method),
+                Signature = Utf8.Decode(f.Signature),
+                CanonicalRequest = Utf8.Decode(f.CanonicalRequest),
+                StringToSign = Utf8.Decode(f.StringToSign),
+                SignedAt = DateTimeOffset.FromUnixTimeSeconds(f.SignedAt),
+                ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(f.ExpiresAt),
+                Headers = new ReadOnlyDictionary<string, string>(headers),
+                SignedHeaders = Array.AsReadOnly(signed),
+            };
+        }
+    }
+
+    /// <summary>
+    /// Presigns S3 requests. Immutable and safe for concurrent use: share one per process and
+    /// dispose it at the end (Dispose must not race with other calls; a later call throws
+    /// ObjectDisposedException, a racing one never touches freed memory).
+    /// </summary>
+    public sealed class S3Presigner : IDisposable
+    {
+        private static readonly byte[] Get = { (byte)'G', (byte)'E', (byte)'T' };
+        private readonly S3Handle _handle;
+
+        /// <summary>Validates the options and resolves the endpoint (no network).</summary>
+        /// <exception cref="ArgumentNullException">options or options.Region is null.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">an undefined AddressingStyle / ExpiryPolicy value.</exception>
+        /// <exception cref="PresignerException">InvalidRegion, InvalidEndpoint, InvalidOption, credential errors.</exception>
+        public S3Presigner(S3PresignerOptions options)
+        {
+            if (options == null) throw new ArgumentNullException("options");
+            byte[] region = Utf8.Required(options.Region, "options.Region");
+            byte[] style = Utf8.Encode(StyleName(options.AddressingStyle), "options.AddressingStyle");
+            byte[] policy = Utf8.Encode(PolicyName(options.ExpiryPolicy), "options.ExpiryPolicy");
+            byte[] endpoint = Utf8.Optional(options.EndpointUrl, "options.EndpointUrl");
+            Credentials owned = null;
+            Credentials creds = options.Credentials;
+            if (creds == null) creds = owned = Credentials.FromDefaultChain();
+            try
+            {
+                CredentialsHandle ch = creds.Handle;
+                S3OptionsHandle oh;
+                Utf8.Check(Native.presigner_s3_options_new(out oh));
+                using (oh)
+                {
+                    if (endpoint != null) Utf8.Check(Native.presigner_s3_options_set_endpoint_url(oh, endpoint, Utf8.Len(endpoint)));
+                    Utf8.Check(Native.presigner_s3_options_set_addressing_style(oh, style, Utf8.Len(style)));
+                    Utf8.Check(Native.presigner_s3_options_set_expiry_policy(oh, policy, Utf8.Len(policy)));
+                    Utf8.Check(Native.presigner_s3_options_set_dualstack(oh, options.Dualstack));
+                    Utf8.Check(Native.presigner_s3_options_set_fips(oh, options.Fips));
+                    Utf8.Check(Native.presigner_s3_options_set_accelerate(oh, options.Accelerate));
+                    S3Handle h;
+                    Utf8.Check(Native.presigner_s3_new(region, Utf8.Len(region), ch, oh, out h));
+                    _handle = h;
+                }
+            }
+            finally
+            {
+                if (owned != null) owned.Dispose();
+            }
+        }
+
+        internal static string StyleName(AddressingStyle s)
+        {
+            switch (s)
+            {
+                case AddressingStyle.Auto: return "auto";
+                case AddressingStyle.Virtual: return "virtual";
+                case AddressingStyle.Path: return "path";
+                default: throw new ArgumentOutOfRangeException("AddressingStyle", s, "not a defined AddressingStyle");
+            }
+        }
+
+        internal static string PolicyName(ExpiryPolicy p)
+        {
+            switch (p)
+            {
+                case ExpiryPolicy.Error: return "error";
+                case ExpiryPolicy.Clamp: return "clamp";
+                case ExpiryPolicy.Allow: return "allow";
+                default: throw new ArgumentOutOfRangeException("ExpiryPolicy", p, "not a defined ExpiryPolicy");
+            }
+        }
+
+        private S3Handle Handle
+        {
+            get
+            {
+                if (_handle.IsClosed) throw new ObjectDisposedException("S3Presigner");
+                return _handle;
+            }
+        }
+
+        /// <summary>Presigns <paramref name="method"/> on bucket/key (the key is taken literally).</summary>
+        public PresignedRequest Presign(HttpMethod method, string bucket, string key, PresignOptions options = null)
+        {
+            if (method == null) throw new ArgumentNullException("method");
+            return Presign(method.Method, bucket, key, options);
+        }
+
+        /// <summary>Presigns a method given as a string (e.g. "GET"; checked by the core: InvalidMethod).</summary>
+        public PresignedRequest Presign(string method, string bucket, string key, PresignOptions options = null)
+        {
+            byte[] m = Utf8.Required(method, "method");
+            byte[] b = Utf8.Required(bucket, "bucket");
+            byte[] k = Utf8.Required(key, "key");
+            S3Handle s3 = Handle;
+            using (PresignOptionsHandle oh = (options ?? new PresignOptions()).Build())
+            {
+                PresignedHandle ph;
+                Utf8.Check(Native.presigner_s3_presign(s3, m, Utf8.Len(m), b, Utf8.Len(b), k, Utf8.Len(k), oh, out ph));
+                using (ph) return PresignedRequest.Read(ph);
+            }
+        }
+
+        /// <summary>A presigned GET.</summary>
+        public PresignedRequest PresignGet(string bucket, string key, PresignOptions options = null)
+        {
+            return Presign("GET", bucket, key, options);
+        }
+
+        /// <summary>Only the URL string of a presigned GET (fewer native calls than <see cref="PresignGet"/>).</summary>
+        public string PresignGetUrl(string bucket, string key, PresignOptions options = null)
+        {
+            byte[] b = Utf8.Required(bucket, "bucket");
+            byte[] k = Utf8.Required(key, "key");
+            S3Handle s3 = Handle;
+            using (PresignOptionsHandle oh = (options ?? new PresignOptions()).Build())
+            {
+                PresignedHandle ph;
+                Utf8.Check(Native.presigner_s3_presign(s3, Get, (UIntPtr)3u, b, Utf8.Len(b), k, Utf8.Len(k), oh, out ph));
+                using (ph)
+                {
+                    NativeStr u;
+                    Utf8.Check(Native.presigner_presigned_url(ph, out u));
+                    return Utf8.Decode(u);
+                }
+            }
+        }
+
+        /// <summary>A presigned PUT; a non-null <paramref name="contentType"/> is signed and must be sent as given.</summary>
+        public PresignedRequest PresignPut(string bucket, string key, string contentType = null, PresignOptions options = null)
+        {
+            PresignOptions o = options ?? new PresignOptions();
+            if (contentType != null) o = o.With("Content-Type", contentType);
+            return Presign("PUT", bucket, key, o);
+        }
+
+        /// <summary>
+        /// Presigns the same request for many keys at one signing time; the URLs come back in key
+        /// order. Stops at the first invalid key (PresignerException).
+        /// </summary>
+        public IReadOnlyList<string> PresignMany(HttpMethod method, string bucket, IEnumerable<string> keys, PresignOptions options = null)
+        {
+            if (method == null) throw new ArgumentNullException("method");
+            byte[] m = Utf8.Encode(method.Method, "method");
+            byte[] b = Utf8.Required(bucket, "bucket");
+            if (keys == null) throw new ArgumentNullException("keys");
+            var encoded = new List<byte[]>();
+            int total = 0;
+            foreach (string key in keys)
+            {
+                if (key == null) throw new ArgumentException("a key is null", "keys");
+                byte[] kb = Utf8.Encode(key, "keys");
+                encoded.Add(kb);
+                total = checked(total + kb.Length);
+            }
+            S3Handle s3 = Handle;
+            // One pinned buffer holds every key; the views point into it for the call.
+            byte[] all = new byte[Math.Max(total, 1)];
+            var views = new NativeStr[encoded.Count];
+            GCHandle pin = GCHandle.Alloc(all, GCHandleType.Pinned);
+            try
+            {
+                IntPtr basePtr = pin.AddrOfPinnedObject();
+                int off = 0;
+                for (int i = 0; i < encoded.Count; i++)
+                {
+                    Buffer.BlockCopy(encoded[i], 0, all, off, encoded[i].Length);
+                    views[i].Data = basePtr + off;
+                    views[i].Len = (UIntPtr)(uint)encoded[i].Length;
+                    off += encoded[i].Length;
+                }
+                using (PresignOptionsHandle oh = (options ?? new PresignOptions()).Build())
+                {
+                    UrlListHandle lh;
+                    Utf8.Check(Native.presigner_s3_presign_many(s3, m, Utf8.Len(m), b, Utf8.Len(b),
+                        views.Length == 0 ? null : views, (UIntPtr)(uint)views.Length, oh, out lh));
+                    using (lh)
+                    {
+                        UIntPtr n;
+                        Utf8.Check(Native.presigner_url_list_count(lh, out n));
+                        var urls = new string[checked((int)n.ToUInt64())];
+                        for (int i = 0; i < urls.Length; i++)
+                        {
+                            NativeStr u;
+                            Utf8.Check(Native.presigner_url_list_get(lh, (UIntPtr)(uint)i, out u));
+                            urls[i] = Utf8.Decode(u);
+                        }
+                        return Array.AsReadOnly(urls);
+                    }
+                }
+            }
+            finally
+            {
+                pin.Free();
+            }
+        }
+
+        /// <summary>Frees the native presigner. Safe to call more than once.</summary>
+        public void Dispose() { _handle.Dispose(); }
+    }
+}
