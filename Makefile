@@ -8,8 +8,8 @@ ROOT := $(abspath .)
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: test demo bench test-rust lint-rust tools-rust build-cli bench-rust
-test: test-rust
+.PHONY: test demo bench test-rust lint-rust tools-rust build-cli bench-rust fuzz fuzz-smoke tools-fuzz
+test: test-rust fuzz-smoke
 
 # Language fragments add their own test-*/bench-* targets and append to `test`.
 include $(sort $(wildcard mk/*.mk))
@@ -33,3 +33,26 @@ bench-rust:
 
 demo: build-cli
 	@bash scripts/demo.sh
+
+# Fuzzing the verifier and the signing parsers with libFuzzer (cargo fuzz needs a nightly toolchain).
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS := verify sign
+tools-fuzz:
+	@$(ROOT)/.tools/bin/cargo-fuzz --version >/dev/null 2>&1 || \
+		$(CARGO) install cargo-fuzz --version 0.13.2 --locked --root "$(ROOT)/.tools" --quiet
+
+fuzz: tools-fuzz
+	@for t in $(FUZZ_TARGETS); do \
+		echo "== cargo fuzz run $$t for $(FUZZ_SECONDS) s"; \
+		(cd crates/presigner && PATH="$(ROOT)/.tools/bin:$$PATH" cargo +nightly fuzz run $$t -- \
+			-max_total_time=$(FUZZ_SECONDS)) || exit 1; \
+	done
+
+# A few seconds per target inside `make test`, so the fuzz targets cannot rot. The same bodies
+# also run on stable in `cargo test` (crates/presigner/tests/fuzz_smoke.rs).
+fuzz-smoke:
+	@if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then \
+		$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5; \
+	else \
+		echo "fuzz-smoke: no nightly toolchain here; cargo fuzz needs one (the fuzz bodies ran on stable in cargo test)"; \
+	fi
