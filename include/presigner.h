@@ -9,7 +9,8 @@
  * Status    Every function that can fail returns a presigner_status: PRESIGNER_STATUS_OK (0)
  *           or a failure. Numeric values are fixed and never reused. 1..99 are the core's
  *           error codes (presigner_status_str gives the stable code string, e.g.
- *           "invalid_expiry"); 100 and above belong to this ABI (NULL_ARGUMENT, INVALID_UTF8,
+ *           "invalid_expiry"; 18..28 are the verification failures, which a server should
+ *           all answer with 403); 100 and above belong to this ABI (NULL_ARGUMENT, INVALID_UTF8,
  *           PANIC, BUFFER_TOO_SMALL, INDEX_OUT_OF_RANGE). Functions that cannot fail
  *           (presigner_version, presigner_status_str, presigner_last_error_length and the
  *           *_free functions) return their value or nothing.
@@ -27,13 +28,14 @@
  *
  * Handles   Opaque types (presigner_credentials, presigner_s3, presigner_s3_options,
  *           presigner_presign_options, presigner_signing_params, presigner_presigned,
- *           presigner_signed, presigner_url_list) are created by a presigner_*_new /
+ *           presigner_signed, presigner_url_list, presigner_keyring,
+ *           presigner_verify_options, presigner_verified) are created by a presigner_*_new /
  *           constructor function, which hands ownership to the caller, and released by
  *           the matching presigner_*_free. Passing NULL to a *_free function does nothing.
  *           Use no handle after freeing it, and free each exactly once.
- *           Handles passed as `const` are only read: presigner_credentials, presigner_s3 and
- *           built option/parameter handles may be shared by any number of threads presigning
- *           at the same time. Setters (non-const handle) must not run concurrently with any
+ *           Handles passed as `const` are only read: presigner_credentials, presigner_s3,
+ *           presigner_keyring and built option/parameter handles may be shared by any number
+ *           of threads presigning or verifying at the same time. Setters (non-const handle) must not run concurrently with any
  *           other use of the same handle. Constructors copy what they need: the arguments
  *           (including handles such as creds) may be freed right after the call.
  *
@@ -141,6 +143,52 @@ typedef enum {
    */
   PRESIGNER_STATUS_CREDENTIALS_EXPIRE_BEFORE_URL = 17,
   /**
+   * `unsupported_algorithm` (verification): the request is not signed with AWS4-HMAC-SHA256.
+   */
+  PRESIGNER_STATUS_UNSUPPORTED_ALGORITHM = 18,
+  /**
+   * `malformed_request` (verification): a signing parameter or header is missing or unparsable.
+   */
+  PRESIGNER_STATUS_MALFORMED_REQUEST = 19,
+  /**
+   * `invalid_credential_scope` (verification): the credential scope is not AKID/yyyymmdd/region/service/aws4_request
+   * or its date is not the day of X-Amz-Date.
+   */
+  PRESIGNER_STATUS_INVALID_CREDENTIAL_SCOPE = 20,
+  /**
+   * `scope_mismatch` (verification): the scope names another region or service than the expected one.
+   */
+  PRESIGNER_STATUS_SCOPE_MISMATCH = 21,
+  /**
+   * `duplicate_parameter` (verification): an authentication parameter appears more than once.
+   */
+  PRESIGNER_STATUS_DUPLICATE_PARAMETER = 22,
+  /**
+   * `missing_signed_header` (verification): host is not signed, or a signed header is absent from the request.
+   */
+  PRESIGNER_STATUS_MISSING_SIGNED_HEADER = 23,
+  /**
+   * `unknown_access_key` (verification): the lookup knows no secret for the access key id.
+   */
+  PRESIGNER_STATUS_UNKNOWN_ACCESS_KEY = 24,
+  /**
+   * `invalid_session_token` (verification): the session token is missing or not the one expected for the key.
+   */
+  PRESIGNER_STATUS_INVALID_SESSION_TOKEN = 25,
+  /**
+   * `request_expired` (verification): the URL's lifetime is over (or, for header auth, X-Amz-Date is too
+   * far in the past).
+   */
+  PRESIGNER_STATUS_REQUEST_EXPIRED = 26,
+  /**
+   * `request_not_yet_valid` (verification): X-Amz-Date lies further in the future than the allowed skew.
+   */
+  PRESIGNER_STATUS_REQUEST_NOT_YET_VALID = 27,
+  /**
+   * `signature_mismatch` (verification): the signature is not the one the secret gives for this request.
+   */
+  PRESIGNER_STATUS_SIGNATURE_MISMATCH = 28,
+  /**
    * A required pointer argument was NULL (or a length was impossibly large).
    */
   PRESIGNER_STATUS_NULL_ARGUMENT = 100,
@@ -172,6 +220,14 @@ typedef enum {
  * safe to share between threads.
  */
 typedef struct presigner_credentials presigner_credentials;
+
+/**
+ * The secrets a verifier accepts, by access key id (each with an optional session token that
+ * a request must then carry), and optionally a C lookup for the ids it does not hold. Built
+ * with `presigner_keyring_add*` from one thread; once built it may be shared by any number of
+ * threads verifying at the same time (adding must not race with verifying).
+ */
+typedef struct presigner_keyring presigner_keyring;
 
 /**
  * Per-request options (expires_in, headers, query, version id, response overrides, signing
@@ -213,6 +269,18 @@ typedef struct presigner_signing_params presigner_signing_params;
 typedef struct presigner_url_list presigner_url_list;
 
 /**
+ * A request that verified: who signed it, for what, and until when it is valid. Immutable.
+ */
+typedef struct presigner_verified presigner_verified;
+
+/**
+ * What to expect of a verified request besides its signature: the time to check against,
+ * the expected region and service, the clock skew tolerated and the canonicalization
+ * settings. A builder like `presigner_presign_options`.
+ */
+typedef struct presigner_verify_options presigner_verify_options;
+
+/**
  * A UTF-8 string as pointer + length. Going in, it is borrowed for the call only. Coming out
  * of an accessor, it points into the handle it came from, stays valid until that handle is
  * freed, and is also NUL-terminated (`len` excludes the NUL; `len` is authoritative).
@@ -251,6 +319,18 @@ typedef struct {
    */
   int64_t expires_at;
 } presigner_presigned_fields;
+
+/**
+ * A C lookup called by a keyring for an access key id it does not hold. On a hit it returns
+ * true and stores in `*out` credentials made with `presigner_credentials_new` (ownership passes
+ * to the library, which frees them); on a miss it returns false (`*out` is then ignored, and
+ * freed if not NULL). `access_key_id` is not NUL-terminated. It may be called concurrently
+ * from every thread that verifies with the keyring, and must not unwind or longjmp.
+ */
+typedef bool (*presigner_lookup_fn)(void *user_data,
+                                    const char *access_key_id,
+                                    size_t access_key_id_len,
+                                    presigner_credentials **out);
 
 #ifdef __cplusplus
 extern "C" {
@@ -738,6 +818,188 @@ presigner_status presigner_url_list_get(const presigner_url_list *list,
  * Frees a URL list. NULL is a no-op.
  */
 void presigner_url_list_free(presigner_url_list *list);
+
+/**
+ * New empty keyring (no keys, no lookup function).
+ */
+presigner_status presigner_keyring_new(presigner_keyring **out);
+
+/**
+ * Adds (or replaces) the secret of `access_key_id`. `session_token` may be NULL; when given,
+ * only requests that carry exactly this token verify with this key.
+ */
+presigner_status presigner_keyring_add(presigner_keyring *keyring,
+                                       const char *access_key_id,
+                                       size_t access_key_id_len,
+                                       const char *secret_access_key,
+                                       size_t secret_access_key_len,
+                                       const char *session_token,
+                                       size_t session_token_len);
+
+/**
+ * Adds (or replaces) a copy of `creds` under its access key id (its session token, if any,
+ * is then required; its expiry is not checked). `creds` may be freed right after.
+ */
+presigner_status presigner_keyring_add_credentials(presigner_keyring *keyring,
+                                                   const presigner_credentials *creds);
+
+/**
+ * Sets the lookup function called for access key ids the keyring does not hold (see
+ * `presigner_lookup_fn`); `user_data` is passed to it as is and must stay valid while the
+ * keyring is used. A NULL `lookup` removes it.
+ */
+presigner_status presigner_keyring_set_lookup(presigner_keyring *keyring,
+                                              presigner_lookup_fn lookup,
+                                              void *user_data);
+
+/**
+ * How many access key ids the keyring holds (the lookup function is not counted).
+ */
+presigner_status presigner_keyring_count(const presigner_keyring *keyring,
+                                         size_t *out);
+
+/**
+ * Frees a keyring. NULL is a no-op.
+ */
+void presigner_keyring_free(presigner_keyring *keyring);
+
+/**
+ * New verification options: the system clock, any region and service, 900 seconds of clock
+ * skew, the canonicalization preset of the scope's service.
+ */
+presigner_status presigner_verify_options_new(presigner_verify_options **out);
+
+/**
+ * Checks against this time (Unix seconds) instead of the system clock.
+ */
+presigner_status presigner_verify_options_set_now(presigner_verify_options *options,
+                                                  int64_t unix_seconds);
+
+/**
+ * Checks against the system clock again (the default).
+ */
+presigner_status presigner_verify_options_use_clock(presigner_verify_options *options);
+
+/**
+ * Rejects scopes for another region (PRESIGNER_STATUS_SCOPE_MISMATCH). NULL accepts any.
+ */
+presigner_status presigner_verify_options_set_region(presigner_verify_options *options,
+                                                     const char *region,
+                                                     size_t region_len);
+
+/**
+ * Rejects scopes for another service (PRESIGNER_STATUS_SCOPE_MISMATCH). NULL accepts any.
+ */
+presigner_status presigner_verify_options_set_service(presigner_verify_options *options,
+                                                      const char *service,
+                                                      size_t service_len);
+
+/**
+ * How many seconds X-Amz-Date may lie in the future (and, for header auth, in the past);
+ * 0..=604800, else PRESIGNER_STATUS_INVALID_OPTION. Default 900.
+ */
+presigner_status presigner_verify_options_set_max_skew(presigner_verify_options *options,
+                                                       int64_t seconds);
+
+/**
+ * Verifies with the canonicalization settings of `params` (normalize path, double encode,
+ * payload hash, session token mode; the params' region, service and time are not used): the
+ * settings its setters changed, else the preset of its service. NULL goes back to the preset
+ * of each request's scope service (the default). The settings are copied.
+ */
+presigner_status presigner_verify_options_set_settings(presigner_verify_options *options,
+                                                       const presigner_signing_params *params);
+
+/**
+ * Frees verification options. NULL is a no-op.
+ */
+void presigner_verify_options_free(presigner_verify_options *options);
+
+/**
+ * Verifies a presigned URL as a server received it: `method`, the full URL (scheme, host, the
+ * path and query exactly as sent) and the request's headers (`headers` may be NULL when
+ * `headers_len` is 0; include `Host` when the URL's authority is not what the client sent).
+ * The secret comes from `keyring`; `options` may be NULL (the clock, any region/service, 900 s
+ * skew). On success `*out` receives who signed it and until when it is valid; a failed check
+ * returns its own status (SIGNATURE_MISMATCH, REQUEST_EXPIRED, UNKNOWN_ACCESS_KEY, …), and a
+ * server should answer every one of them with 403. Thread-safe: the handles are only read.
+ */
+presigner_status presigner_verify_presigned(const char *method,
+                                            size_t method_len,
+                                            const char *url,
+                                            size_t url_len,
+                                            const presigner_header *headers,
+                                            size_t headers_len,
+                                            const presigner_keyring *keyring,
+                                            const presigner_verify_options *options,
+                                            presigner_verified **out);
+
+/**
+ * Verifies a request signed with an Authorization header (same arguments as
+ * `presigner_verify_presigned`). `payload_hash` (optional, NULL when absent) is the hex
+ * SHA-256 the server computed of the body it received (or "UNSIGNED-PAYLOAD"); when NULL the
+ * request's x-amz-content-sha256 header is used, else the settings' default.
+ */
+presigner_status presigner_verify_request(const char *method,
+                                          size_t method_len,
+                                          const char *url,
+                                          size_t url_len,
+                                          const presigner_header *headers,
+                                          size_t headers_len,
+                                          const char *payload_hash,
+                                          size_t payload_hash_len,
+                                          const presigner_keyring *keyring,
+                                          const presigner_verify_options *options,
+                                          presigner_verified **out);
+
+/**
+ * The access key id that signed the request.
+ */
+presigner_status presigner_verified_access_key_id(const presigner_verified *verified,
+                                                  presigner_str *out);
+
+/**
+ * The region of the credential scope.
+ */
+presigner_status presigner_verified_region(const presigner_verified *verified,
+                                           presigner_str *out);
+
+/**
+ * The service of the credential scope.
+ */
+presigner_status presigner_verified_service(const presigner_verified *verified,
+                                            presigner_str *out);
+
+/**
+ * How many header names were signed (host included).
+ */
+presigner_status presigner_verified_signed_header_count(const presigner_verified *verified,
+                                                        size_t *out);
+
+/**
+ * Signed header name `index` (< signed_header_count): lower-case, sorted.
+ */
+presigner_status presigner_verified_signed_header(const presigner_verified *verified,
+                                                  size_t index,
+                                                  presigner_str *out);
+
+/**
+ * Unix seconds of X-Amz-Date.
+ */
+presigner_status presigner_verified_signed_at(const presigner_verified *verified,
+                                              int64_t *out);
+
+/**
+ * Unix seconds when the request stops being valid: X-Amz-Date + X-Amz-Expires for a
+ * presigned URL, X-Amz-Date + the skew tolerance for header auth.
+ */
+presigner_status presigner_verified_expires_at(const presigner_verified *verified,
+                                               int64_t *out);
+
+/**
+ * Frees a verification result (and every string borrowed from it). NULL is a no-op.
+ */
+void presigner_verified_free(presigner_verified *verified);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,7 +1,8 @@
 /*
  * C tests of the presigner C ABI (include/presigner.h): the conformance vectors through the
  * C API, every presigner_status value provoked, ownership rules, and shared handles used from
- * several threads. Built by mk/c.mk against the static and the shared library, run under
+ * several threads; verification: every query case of the signing suite verifies with the right
+ * secret and fails with a wrong one, every verification status, keyrings and C lookups. Built by mk/c.mk against the static and the shared library, run under
  * valgrind and once with -fsanitize=address,undefined. Ends with "N passed, N failed".
  */
 #define _POSIX_C_SOURCE 200809L
@@ -41,6 +42,10 @@ typedef struct {
   int content_sha256_header, omit_session_token;
   const char *exp_canonical_request, *exp_string_to_sign, *exp_signature, *exp_url,
       *exp_authorization;
+  /* the suite's signed request (query cases of the signing suite), for verification */
+  const char *sr_method, *sr_url;
+  size_t sr_header_count;
+  vpair sr_headers[VECTOR_MAX_SR_HEADERS];
 } vector;
 
 #define VECTOR_CASES
@@ -772,6 +777,511 @@ static void test_sign_request_features(void) {
   presigner_credentials_free(c);
 }
 
+/* ---- verification ------------------------------------------------------------------------- */
+
+static presigner_keyring *keyring_of(const char *akid, const char *secret, const char *token) {
+  presigner_keyring *k = NULL;
+  expect_status(presigner_keyring_new(&k), PRESIGNER_STATUS_OK, "keyring_new");
+  expect_status(presigner_keyring_add(k, S(akid), S(secret), token, token ? strlen(token) : 0),
+                PRESIGNER_STATUS_OK, "keyring_add");
+  return k;
+}
+
+static presigner_verify_options *verify_opts_at(int64_t now) {
+  presigner_verify_options *o = NULL;
+  expect_status(presigner_verify_options_new(&o), PRESIGNER_STATUS_OK, "verify_options_new");
+  presigner_verify_options_set_now(o, now);
+  return o;
+}
+
+/* verify_presigned of (method, url, headers); checks the status and, on failure, that out is
+ * untouched and a message is recorded. Returns the result on success (caller frees). */
+static presigner_verified *verify_expect(const char *method, const char *url,
+                                         const presigner_header *hs, size_t n,
+                                         const presigner_keyring *k,
+                                         const presigner_verify_options *o,
+                                         presigner_status want, const char *what) {
+  presigner_verified *sentinel = (presigner_verified *)&failed; /* never dereferenced */
+  presigner_verified *out = sentinel;
+  presigner_status st = presigner_verify_presigned(S(method), S(url), hs, n, k, o, &out);
+  expect_status(st, want, what);
+  if (st != PRESIGNER_STATUS_OK) {
+    ok(out == sentinel, "verified out untouched on failure");
+    char *m = last_error();
+    ok(strlen(m) > 0, "a verification failure has a message");
+    free(m);
+    return NULL;
+  }
+  return out;
+}
+
+static void test_verify_suite(void) {
+  size_t n = sizeof VECTORS / sizeof VECTORS[0], checked = 0, roundtrips = 0;
+  int before = failed;
+  for (size_t i = 0; i < n; i++) {
+    const vector *v = &VECTORS[i];
+    if (v->mode == VHEADER) continue;
+    presigner_signing_params *p = v->mode == VQUERY ? vector_params(v) : NULL;
+    presigner_verify_options *o = verify_opts_at(v->now + 1);
+    if (p) presigner_verify_options_set_settings(o, p);
+    presigner_keyring *right = keyring_of(v->akid, v->secret, NULL);
+    presigner_keyring *wrong = keyring_of(v->akid, "not-the-secret", NULL);
+    if (v->sr_url) {
+      presigner_header hs[VECTOR_MAX_SR_HEADERS];
+      for (size_t j = 0; j < v->sr_header_count; j++) {
+        hs[j] = (presigner_header){{S(v->sr_headers[j].name)}, {S(v->sr_headers[j].value)}};
+      }
+      presigner_verified *r = verify_expect(v->sr_method, v->sr_url, hs, v->sr_header_count,
+                                            right, o, PRESIGNER_STATUS_OK, v->name);
+      if (r) {
+        presigner_str s = {0};
+        presigner_verified_access_key_id(r, &s);
+        expect_str(s, v->akid, v->name, "verified access key id");
+        presigner_verified_region(r, &s);
+        expect_str(s, v->region, v->name, "verified region");
+        presigner_verified_service(r, &s);
+        expect_str(s, v->service, v->name, "verified service");
+        int64_t at = 0, until = 0;
+        presigner_verified_signed_at(r, &at);
+        presigner_verified_expires_at(r, &until);
+        ok(at == v->now && until == v->now + v->expires_in, "verified times");
+      }
+      presigner_verified_free(r);
+      verify_expect(v->sr_method, v->sr_url, hs, v->sr_header_count, wrong, o,
+                    PRESIGNER_STATUS_SIGNATURE_MISMATCH, v->name);
+      checked++;
+    }
+    /* and the URL the C API itself makes for the case verifies too */
+    if (v->exp_url) {
+      presigner_header hs[VECTOR_MAX_HEADERS];
+      for (size_t j = 0; j < v->header_count; j++) {
+        hs[j] = (presigner_header){{S(v->headers[j].name)}, {S(v->headers[j].value)}};
+      }
+      presigner_verified *r = verify_expect(v->method, v->exp_url, hs, v->header_count, right, o,
+                                            PRESIGNER_STATUS_OK, v->name);
+      presigner_verified_free(r);
+      verify_expect(v->method, v->exp_url, hs, v->header_count, wrong, o,
+                    PRESIGNER_STATUS_SIGNATURE_MISMATCH, v->name);
+      roundtrips++;
+    }
+    presigner_keyring_free(right);
+    presigner_keyring_free(wrong);
+    presigner_verify_options_free(o);
+    presigner_signing_params_free(p);
+  }
+  ok(checked == 38, "38 query cases of the signing suite verified");
+  printf("verify: %zu signing-suite query cases and %zu expected URLs verify with the right "
+         "secret and fail with a wrong one%s\n",
+         checked, roundtrips, failed == before ? "" : " (FAILURES)");
+}
+
+/* A presigned URL of examplebucket/key at DOC_NOW; headers given as name/value pairs. */
+static char *doc_url(const char *method, const char *token, int64_t expires_in, const char *hname,
+                     const char *hvalue) {
+  presigner_credentials *c = make_creds(AKID, SECRET, token, NULL);
+  presigner_s3 *s3 = NULL;
+  presigner_s3_new(S("us-east-1"), c, NULL, &s3);
+  presigner_presign_options *o = doc_opts();
+  presigner_presign_options_set_expires_in(o, expires_in);
+  if (hname) presigner_presign_options_add_header(o, S(hname), S(hvalue));
+  presigner_presigned *p = NULL;
+  expect_status(presigner_s3_presign(s3, S(method), S("examplebucket"), S("dir/a b.txt"), o, &p),
+                PRESIGNER_STATUS_OK, "doc_url");
+  presigner_str u = {0};
+  presigner_presigned_url(p, &u);
+  char *url = strdup(u.data);
+  presigner_presigned_free(p);
+  presigner_presign_options_free(o);
+  presigner_s3_free(s3);
+  presigner_credentials_free(c);
+  return url;
+}
+
+/* url with the first occurrence of `from` replaced by `to` (caller frees). */
+static char *replace(const char *url, const char *from, const char *to) {
+  const char *at = strstr(url, from);
+  if (!at) {
+    fprintf(stderr, "replace: %s not in %s\n", from, url);
+    abort();
+  }
+  size_t pre = (size_t)(at - url), n = strlen(url) - strlen(from) + strlen(to) + 1;
+  char *out = malloc(n);
+  if (!out) abort();
+  memcpy(out, url, pre);
+  strcpy(out + pre, to);
+  strcat(out, at + strlen(from));
+  return out;
+}
+
+static char *append(const char *url, const char *tail) {
+  char *out = malloc(strlen(url) + strlen(tail) + 1);
+  if (!out) abort();
+  strcpy(out, url);
+  strcat(out, tail);
+  return out;
+}
+
+typedef struct {
+  int calls;
+  presigner_status made;
+} lookup_state;
+
+/* A C lookup: knows AKID (SECRET) only; also frees nothing on a miss but leaves *out NULL. */
+static bool test_lookup(void *user_data, const char *akid, size_t len,
+                        presigner_credentials **out) {
+  lookup_state *st = user_data;
+  st->calls++;
+  if (len == strlen(AKID) && memcmp(akid, AKID, len) == 0) {
+    st->made = presigner_credentials_new(S(AKID), S(SECRET), NULL, 0, NULL, out);
+    return st->made == PRESIGNER_STATUS_OK;
+  }
+  if (len == 4 && memcmp(akid, "LEAK", 4) == 0) {
+    /* a miss that still hands over credentials: the library must free them */
+    presigner_credentials_new(S("LEAK"), S("x"), NULL, 0, NULL, out);
+    return false;
+  }
+  return false;
+}
+
+static void test_verify_statuses(void) {
+  const int64_t T = DOC_NOW + 10;
+  presigner_keyring *k = keyring_of(AKID, SECRET, NULL);
+  presigner_verify_options *o = verify_opts_at(T);
+  char *url = doc_url("GET", NULL, 3600, NULL, NULL);
+  presigner_verified *r = NULL;
+
+  /* success, with every accessor */
+  r = verify_expect("GET", url, NULL, 0, k, o, PRESIGNER_STATUS_OK, "verify doc url");
+  if (r) {
+    presigner_str s = {0};
+    size_t n = 0;
+    int64_t t = 0;
+    presigner_verified_access_key_id(r, &s);
+    expect_str(s, AKID, "verified", "access key id");
+    presigner_verified_region(r, &s);
+    expect_str(s, "us-east-1", "verified", "region");
+    presigner_verified_service(r, &s);
+    expect_str(s, "s3", "verified", "service");
+    presigner_verified_signed_header_count(r, &n);
+    ok(n == 1, "one signed header");
+    presigner_verified_signed_header(r, 0, &s);
+    expect_str(s, "host", "verified", "signed header 0");
+    expect_status(presigner_verified_signed_header(r, 1, &s), PRESIGNER_STATUS_INDEX_OUT_OF_RANGE,
+                  "verified signed header index");
+    presigner_verified_signed_at(r, &t);
+    ok(t == DOC_NOW, "verified signed_at");
+    presigner_verified_expires_at(r, &t);
+    ok(t == DOC_NOW + 3600, "verified expires_at");
+    expect_status(presigner_verified_expires_at(r, NULL), PRESIGNER_STATUS_NULL_ARGUMENT,
+                  "verified NULL out");
+  }
+  presigner_verified_free(r);
+  /* NULL options: the clock, long after DOC_NOW → expired */
+  verify_expect("GET", url, NULL, 0, k, NULL, PRESIGNER_STATUS_REQUEST_EXPIRED, "NULL options");
+
+  /* 1 INVALID_EXPIRY (X-Amz-Expires out of range) */
+  char *x = replace(url, "X-Amz-Expires=3600", "X-Amz-Expires=604801");
+  verify_expect("GET", x, NULL, 0, k, o, PRESIGNER_STATUS_INVALID_EXPIRY, "X-Amz-Expires 604801");
+  free(x);
+  /* 8 INVALID_URL */
+  verify_expect("GET", "not a url", NULL, 0, k, o, PRESIGNER_STATUS_INVALID_URL, "bad url");
+  /* 18 UNSUPPORTED_ALGORITHM */
+  x = replace(url, "AWS4-HMAC-SHA256", "AWS4-HMAC-SHA512");
+  verify_expect("GET", x, NULL, 0, k, o, PRESIGNER_STATUS_UNSUPPORTED_ALGORITHM, "algorithm");
+  free(x);
+  /* 19 MALFORMED_REQUEST: no signature; a date that is not a date; no auth at all */
+  x = replace(url, "X-Amz-Signature=", "X-Amz-Signaturf=");
+  verify_expect("GET", x, NULL, 0, k, o, PRESIGNER_STATUS_MALFORMED_REQUEST, "no signature");
+  free(x);
+  x = replace(url, "X-Amz-Date=20130524T000000Z", "X-Amz-Date=20130524T000000");
+  verify_expect("GET", x, NULL, 0, k, o, PRESIGNER_STATUS_MALFORMED_REQUEST, "bad date");
+  free(x);
+  verify_expect("GET", "https://examplebucket.s3.amazonaws.com/k", NULL, 0, k, o,
+                PRESIGNER_STATUS_MALFORMED_REQUEST, "unsigned url");
+  /* 20 INVALID_CREDENTIAL_SCOPE: terminator, and a scope day that is not X-Amz-Date's */
+  x = replace(url, "aws4_request", "aws5_request");
+  verify_expect("GET", x, NULL, 0, k, o, PRESIGNER_STATUS_INVALID_CREDENTIAL_SCOPE, "terminator");
+  free(x);
+  x = replace(url, "%2F20130524%2F", "%2F20130525%2F");
+  verify_expect("GET", x, NULL, 0, k, o, PRESIGNER_STATUS_INVALID_CREDENTIAL_SCOPE, "scope day");
+  free(x);
+  /* 21 SCOPE_MISMATCH: region, then service */
+  {
+    presigner_verify_options *m = verify_opts_at(T);
+    expect_status(presigner_verify_options_set_region(m, S("eu-west-1")), PRESIGNER_STATUS_OK,
+                  "set_region");
+    verify_expect("GET", url, NULL, 0, k, m, PRESIGNER_STATUS_SCOPE_MISMATCH, "region");
+    presigner_verify_options_set_region(m, S("us-east-1"));
+    presigner_verify_options_set_service(m, S("sts"));
+    verify_expect("GET", url, NULL, 0, k, m, PRESIGNER_STATUS_SCOPE_MISMATCH, "service");
+    presigner_verify_options_set_service(m, S("s3"));
+    presigner_verified_free(
+        verify_expect("GET", url, NULL, 0, k, m, PRESIGNER_STATUS_OK, "expected region+service"));
+    presigner_verify_options_set_region(m, NULL, 0);
+    presigner_verify_options_set_service(m, NULL, 0);
+    presigner_verified_free(
+        verify_expect("GET", url, NULL, 0, k, m, PRESIGNER_STATUS_OK, "region/service cleared"));
+    /* 12 INVALID_OPTION */
+    expect_status(presigner_verify_options_set_max_skew(m, -1), PRESIGNER_STATUS_INVALID_OPTION,
+                  "negative max skew");
+    expect_status(presigner_verify_options_set_max_skew(m, 604801),
+                  PRESIGNER_STATUS_INVALID_OPTION, "huge max skew");
+    presigner_verify_options_free(m);
+  }
+  /* 22 DUPLICATE_PARAMETER */
+  x = append(url, "&X-Amz-Date=20130524T000000Z");
+  verify_expect("GET", x, NULL, 0, k, o, PRESIGNER_STATUS_DUPLICATE_PARAMETER, "duplicate date");
+  free(x);
+  /* 23 MISSING_SIGNED_HEADER: a signed Content-Type that the request lacks */
+  {
+    char *ct = doc_url("PUT", NULL, 3600, "Content-Type", "image/png");
+    verify_expect("PUT", ct, NULL, 0, k, o, PRESIGNER_STATUS_MISSING_SIGNED_HEADER,
+                  "signed header absent");
+    presigner_header png = {{S("content-type")}, {S("image/png")}};
+    presigner_header jpg = {{S("Content-Type")}, {S("image/jpeg")}};
+    presigner_verified_free(
+        verify_expect("PUT", ct, &png, 1, k, o, PRESIGNER_STATUS_OK, "signed header present"));
+    verify_expect("PUT", ct, &jpg, 1, k, o, PRESIGNER_STATUS_SIGNATURE_MISMATCH,
+                  "other content type");
+    verify_expect("GET", ct, &png, 1, k, o, PRESIGNER_STATUS_SIGNATURE_MISMATCH,
+                  "PUT URL used for GET");
+    free(ct);
+  }
+  /* 24 UNKNOWN_ACCESS_KEY */
+  {
+    presigner_keyring *empty = NULL;
+    presigner_keyring_new(&empty);
+    size_t n = 99;
+    presigner_keyring_count(empty, &n);
+    ok(n == 0, "empty keyring");
+    verify_expect("GET", url, NULL, 0, empty, o, PRESIGNER_STATUS_UNKNOWN_ACCESS_KEY,
+                  "unknown access key");
+    presigner_keyring_free(empty);
+  }
+  /* 25 INVALID_SESSION_TOKEN: the key requires a token the URL lacks / has another one */
+  {
+    presigner_keyring *tk = keyring_of(AKID, SECRET, "TOKEN-1");
+    verify_expect("GET", url, NULL, 0, tk, o, PRESIGNER_STATUS_INVALID_SESSION_TOKEN,
+                  "token missing");
+    char *t2 = doc_url("GET", "TOKEN-2", 3600, NULL, NULL);
+    verify_expect("GET", t2, NULL, 0, tk, o, PRESIGNER_STATUS_INVALID_SESSION_TOKEN,
+                  "another token");
+    free(t2);
+    char *t1 = doc_url("GET", "TOKEN-1", 3600, NULL, NULL);
+    presigner_verified_free(
+        verify_expect("GET", t1, NULL, 0, tk, o, PRESIGNER_STATUS_OK, "the expected token"));
+    /* a keyring entry from credentials with the token */
+    presigner_keyring *ck = NULL;
+    presigner_keyring_new(&ck);
+    presigner_credentials *c = make_creds(AKID, SECRET, "TOKEN-1", NULL);
+    expect_status(presigner_keyring_add_credentials(ck, c), PRESIGNER_STATUS_OK,
+                  "keyring_add_credentials");
+    presigner_credentials_free(c);
+    presigner_verified_free(verify_expect("GET", t1, NULL, 0, ck, o, PRESIGNER_STATUS_OK,
+                                          "keyring from credentials"));
+    verify_expect("GET", url, NULL, 0, ck, o, PRESIGNER_STATUS_INVALID_SESSION_TOKEN,
+                  "keyring from credentials requires the token");
+    presigner_keyring_free(ck);
+    free(t1);
+    presigner_keyring_free(tk);
+  }
+  /* 26 REQUEST_EXPIRED, 27 REQUEST_NOT_YET_VALID, and the edges */
+  {
+    presigner_verify_options *t = verify_opts_at(DOC_NOW + 3599);
+    presigner_verified_free(
+        verify_expect("GET", url, NULL, 0, k, t, PRESIGNER_STATUS_OK, "one second before expiry"));
+    presigner_verify_options_set_now(t, DOC_NOW + 3600);
+    verify_expect("GET", url, NULL, 0, k, t, PRESIGNER_STATUS_REQUEST_EXPIRED, "at expiry");
+    presigner_verify_options_set_now(t, DOC_NOW - 900);
+    presigner_verified_free(
+        verify_expect("GET", url, NULL, 0, k, t, PRESIGNER_STATUS_OK, "900 s in the future"));
+    presigner_verify_options_set_now(t, DOC_NOW - 901);
+    verify_expect("GET", url, NULL, 0, k, t, PRESIGNER_STATUS_REQUEST_NOT_YET_VALID,
+                  "901 s in the future");
+    presigner_verify_options_set_max_skew(t, 901);
+    presigner_verified_free(
+        verify_expect("GET", url, NULL, 0, k, t, PRESIGNER_STATUS_OK, "max skew 901"));
+    presigner_verify_options_set_max_skew(t, 0);
+    presigner_verify_options_set_now(t, DOC_NOW - 1);
+    verify_expect("GET", url, NULL, 0, k, t, PRESIGNER_STATUS_REQUEST_NOT_YET_VALID,
+                  "max skew 0");
+    presigner_verify_options_use_clock(t);
+    verify_expect("GET", url, NULL, 0, k, t, PRESIGNER_STATUS_REQUEST_EXPIRED, "use_clock");
+    presigner_verify_options_free(t);
+  }
+  /* 28 SIGNATURE_MISMATCH: wrong secret, tampered signature, path, expiry, method */
+  {
+    presigner_keyring *wrong = keyring_of(AKID, "not-the-secret", NULL);
+    verify_expect("GET", url, NULL, 0, wrong, o, PRESIGNER_STATUS_SIGNATURE_MISMATCH,
+                  "wrong secret");
+    presigner_keyring_free(wrong);
+    char *sig = strstr(url, "X-Amz-Signature=") + 16;
+    x = strdup(url);
+    x[sig - url] = sig[0] == '0' ? '1' : '0';
+    verify_expect("GET", x, NULL, 0, k, o, PRESIGNER_STATUS_SIGNATURE_MISMATCH, "tampered sig");
+    free(x);
+    x = replace(url, "a%20b.txt", "a%20c.txt");
+    verify_expect("GET", x, NULL, 0, k, o, PRESIGNER_STATUS_SIGNATURE_MISMATCH, "changed path");
+    free(x);
+    x = replace(url, "X-Amz-Expires=3600", "X-Amz-Expires=7200");
+    verify_expect("GET", x, NULL, 0, k, o, PRESIGNER_STATUS_SIGNATURE_MISMATCH, "changed expires");
+    free(x);
+    verify_expect("PUT", url, NULL, 0, k, o, PRESIGNER_STATUS_SIGNATURE_MISMATCH,
+                  "GET URL used for PUT");
+    presigner_header host = {{S("Host")}, {S("other.example.com")}};
+    verify_expect("GET", url, &host, 1, k, o, PRESIGNER_STATUS_SIGNATURE_MISMATCH,
+                  "another Host header");
+  }
+  /* 100 NULL_ARGUMENT, 101 INVALID_UTF8 */
+  {
+    presigner_verified *out = NULL;
+    expect_status(presigner_verify_presigned(S("GET"), S(url), NULL, 0, NULL, o, &out),
+                  PRESIGNER_STATUS_NULL_ARGUMENT, "NULL keyring");
+    expect_status(presigner_verify_presigned(S("GET"), S(url), NULL, 0, k, o, NULL),
+                  PRESIGNER_STATUS_NULL_ARGUMENT, "NULL out");
+    expect_status(presigner_verify_presigned(S("GET"), S(url), NULL, 2, k, o, &out),
+                  PRESIGNER_STATUS_NULL_ARGUMENT, "NULL headers with a count");
+    expect_status(presigner_keyring_add(NULL, S(AKID), S(SECRET), NULL, 0),
+                  PRESIGNER_STATUS_NULL_ARGUMENT, "NULL keyring add");
+    expect_status(presigner_keyring_add(k, S(""), S(SECRET), NULL, 0),
+                  PRESIGNER_STATUS_INVALID_CREDENTIALS, "empty access key id in keyring");
+    presigner_header bad = {{S("X-Bad")}, {"\xff", 1}};
+    expect_status(presigner_verify_presigned(S("GET"), S(url), &bad, 1, k, o, &out),
+                  PRESIGNER_STATUS_INVALID_UTF8, "header value not UTF-8");
+    ok(out == NULL, "out untouched");
+    size_t n = 0;
+    presigner_keyring_count(k, &n);
+    ok(n == 1, "keyring count");
+  }
+
+  /* a C lookup: hit, miss, and a miss that hands over credentials (freed by the library) */
+  {
+    lookup_state st = {0, PRESIGNER_STATUS_PANIC};
+    presigner_keyring *lk = NULL;
+    presigner_keyring_new(&lk);
+    expect_status(presigner_keyring_set_lookup(lk, test_lookup, &st), PRESIGNER_STATUS_OK,
+                  "set_lookup");
+    presigner_verified_free(
+        verify_expect("GET", url, NULL, 0, lk, o, PRESIGNER_STATUS_OK, "lookup hit"));
+    ok(st.calls == 1 && st.made == PRESIGNER_STATUS_OK, "lookup called once");
+    x = replace(url, "AKIAIOSFODNN7EXAMPLE", "LEAK");
+    verify_expect("GET", x, NULL, 0, lk, o, PRESIGNER_STATUS_UNKNOWN_ACCESS_KEY, "lookup miss");
+    free(x);
+    x = replace(url, "AKIAIOSFODNN7EXAMPLE", "AKIDNOBODY");
+    verify_expect("GET", x, NULL, 0, lk, o, PRESIGNER_STATUS_UNKNOWN_ACCESS_KEY, "lookup miss 2");
+    free(x);
+    ok(st.calls == 3, "lookup called for every unknown id");
+    /* keys held by the keyring win over the lookup */
+    presigner_keyring_add(lk, S(AKID), S("not-the-secret"), NULL, 0);
+    verify_expect("GET", url, NULL, 0, lk, o, PRESIGNER_STATUS_SIGNATURE_MISMATCH,
+                  "keyring entry before lookup");
+    ok(st.calls == 3, "lookup not called for a held id");
+    presigner_keyring_set_lookup(lk, NULL, NULL);
+    presigner_keyring_free(lk);
+  }
+
+  /* header auth: sign_request then verify_request */
+  {
+    presigner_credentials *c = make_creds(AKID, SECRET, NULL, NULL);
+    presigner_signing_params *p = NULL;
+    presigner_signing_params_new(S("us-east-1"), S("s3"), &p);
+    presigner_signing_params_set_now(p, DOC_NOW);
+    const char *u = "https://examplebucket.s3.amazonaws.com/dir/a%20b.txt?x-id=PutObject";
+    const char *body = "hello";
+    presigner_header in[1] = {{{S("Content-Type")}, {S("text/plain")}}};
+    presigner_signed *sg = NULL;
+    expect_status(presigner_sign_request(S("PUT"), S(u), in, 1, (const uint8_t *)body, 5, c, p,
+                                         &sg),
+                  PRESIGNER_STATUS_OK, "sign_request for verify");
+    presigner_header all[8];
+    size_t n = 0;
+    presigner_signed_header_count(sg, &n);
+    all[0] = in[0];
+    for (size_t i = 0; i < n && i < 7; i++) presigner_signed_header(sg, i, &all[i + 1]);
+    const char *hash = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+    presigner_verified *out = NULL;
+    expect_status(presigner_verify_request(S("PUT"), S(u), all, n + 1, S(hash), k, o, &out),
+                  PRESIGNER_STATUS_OK, "verify_request");
+    int64_t t = 0;
+    presigner_verified_expires_at(out, &t);
+    ok(t == DOC_NOW + 900, "header auth valid for the skew");
+    presigner_verified_free(out);
+    out = NULL;
+    expect_status(presigner_verify_request(S("PUT"), S(u), all, n + 1, NULL, 0, k, o, &out),
+                  PRESIGNER_STATUS_OK, "verify_request with x-amz-content-sha256");
+    presigner_verified_free(out);
+    out = NULL;
+    const char *other = "0000000000000000000000000000000000000000000000000000000000000000";
+    expect_status(presigner_verify_request(S("PUT"), S(u), all, n + 1, S(other), k, o, &out),
+                  PRESIGNER_STATUS_SIGNATURE_MISMATCH, "verify_request other body");
+    expect_status(presigner_verify_request(S("PUT"), S(u), all + 1, n, S(hash), k, o, &out),
+                  PRESIGNER_STATUS_MISSING_SIGNED_HEADER, "verify_request without content-type");
+    presigner_verify_options *late = verify_opts_at(DOC_NOW + 901);
+    expect_status(presigner_verify_request(S("PUT"), S(u), all, n + 1, S(hash), k, late, &out),
+                  PRESIGNER_STATUS_REQUEST_EXPIRED, "verify_request too late");
+    expect_status(presigner_verify_request(S("PUT"), S(u), in, 1, S(hash), k, o, &out),
+                  PRESIGNER_STATUS_MALFORMED_REQUEST, "verify_request without Authorization");
+    ok(out == NULL, "out untouched");
+    presigner_verify_options_free(late);
+    presigner_signed_free(sg);
+    presigner_signing_params_free(p);
+    presigner_credentials_free(c);
+  }
+  free(url);
+  presigner_verify_options_free(o);
+  presigner_keyring_free(k);
+  /* every verification status has its code string */
+  ok(strcmp(presigner_status_str(PRESIGNER_STATUS_UNSUPPORTED_ALGORITHM), "unsupported_algorithm") == 0 &&
+         strcmp(presigner_status_str(18), "unsupported_algorithm") == 0 &&
+         strcmp(presigner_status_str(28), "signature_mismatch") == 0 &&
+         PRESIGNER_STATUS_SIGNATURE_MISMATCH == 28,
+     "verification status values 18..28");
+}
+
+typedef struct {
+  const presigner_keyring *k;
+  const presigner_verify_options *o;
+  const char *url;
+  int failures;
+} verify_arg;
+
+static void *verify_worker(void *raw) {
+  verify_arg *a = raw;
+  for (int i = 0; i < 200; i++) {
+    presigner_verified *r = NULL;
+    if (presigner_verify_presigned(S("GET"), S(a->url), NULL, 0, a->k, a->o, &r) !=
+        PRESIGNER_STATUS_OK)
+      a->failures++;
+    presigner_verified_free(r);
+    r = NULL;
+    if (presigner_verify_presigned(S("PUT"), S(a->url), NULL, 0, a->k, a->o, &r) !=
+        PRESIGNER_STATUS_SIGNATURE_MISMATCH)
+      a->failures++;
+  }
+  return NULL;
+}
+
+static void test_verify_threads(void) {
+  presigner_keyring *k = keyring_of(AKID, SECRET, NULL);
+  presigner_verify_options *o = verify_opts_at(DOC_NOW + 1);
+  char *url = doc_url("GET", NULL, 3600, NULL, NULL);
+  pthread_t th[4];
+  verify_arg args[4];
+  for (int i = 0; i < 4; i++) {
+    args[i] = (verify_arg){k, o, url, 0};
+    pthread_create(&th[i], NULL, verify_worker, &args[i]);
+  }
+  int failures = 0;
+  for (int i = 0; i < 4; i++) {
+    pthread_join(th[i], NULL);
+    failures += args[i].failures;
+  }
+  ok(failures == 0, "4 threads share one keyring and one verify options handle");
+  free(url);
+  presigner_verify_options_free(o);
+  presigner_keyring_free(k);
+}
+
 /* ---- threads ------------------------------------------------------------------------------ */
 
 typedef struct {
@@ -833,6 +1343,9 @@ int main(void) {
   test_s3_features();
   test_sign_request_features();
   test_threads();
+  test_verify_suite();
+  test_verify_statuses();
+  test_verify_threads();
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

@@ -20,15 +20,17 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 use std::cell::RefCell;
-use std::ffi::c_char;
+use std::collections::HashMap;
+use std::ffi::{c_char, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use presigner::timestamp::system_time_to_unix;
 use presigner::{
-    AddressingStyle, Credentials, Error as CoreError, ErrorKind, ExpiryPolicy, PayloadHash,
-    PresignOptions, PresignedRequest, S3Config, S3Presigner, SessionTokenMode, SignedRequest,
-    SigningParams, SigningSettings, UrlPresignOptions,
+    AddressingStyle, CredentialLookup, Credentials, Error as CoreError, ErrorKind, ExpiryPolicy,
+    PayloadHash, PresignOptions, PresignedRequest, S3Config, S3Presigner, SessionTokenMode,
+    SignedRequest, SigningParams, SigningSettings, UrlPresignOptions, Verified, VerifyOptions,
+    MAX_EXPIRES_IN,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -78,6 +80,30 @@ pub enum presigner_status {
     /// `credentials_expire_before_url`: under expiry policy "error", the credentials expire
     /// before the URL would.
     CredentialsExpireBeforeUrl = 17,
+    /// `unsupported_algorithm` (verification): the request is not signed with AWS4-HMAC-SHA256.
+    UnsupportedAlgorithm = 18,
+    /// `malformed_request` (verification): a signing parameter or header is missing or unparsable.
+    MalformedRequest = 19,
+    /// `invalid_credential_scope` (verification): the credential scope is not AKID/yyyymmdd/region/service/aws4_request
+    /// or its date is not the day of X-Amz-Date.
+    InvalidCredentialScope = 20,
+    /// `scope_mismatch` (verification): the scope names another region or service than the expected one.
+    ScopeMismatch = 21,
+    /// `duplicate_parameter` (verification): an authentication parameter appears more than once.
+    DuplicateParameter = 22,
+    /// `missing_signed_header` (verification): host is not signed, or a signed header is absent from the request.
+    MissingSignedHeader = 23,
+    /// `unknown_access_key` (verification): the lookup knows no secret for the access key id.
+    UnknownAccessKey = 24,
+    /// `invalid_session_token` (verification): the session token is missing or not the one expected for the key.
+    InvalidSessionToken = 25,
+    /// `request_expired` (verification): the URL's lifetime is over (or, for header auth, X-Amz-Date is too
+    /// far in the past).
+    RequestExpired = 26,
+    /// `request_not_yet_valid` (verification): X-Amz-Date lies further in the future than the allowed skew.
+    RequestNotYetValid = 27,
+    /// `signature_mismatch` (verification): the signature is not the one the secret gives for this request.
+    SignatureMismatch = 28,
     /// A required pointer argument was NULL (or a length was impossibly large).
     NullArgument = 100,
     /// A string argument was not valid UTF-8.
@@ -115,6 +141,17 @@ impl presigner_status {
             presigner_status::ProfileError,
             presigner_status::CredentialsExpired,
             presigner_status::CredentialsExpireBeforeUrl,
+            presigner_status::UnsupportedAlgorithm,
+            presigner_status::MalformedRequest,
+            presigner_status::InvalidCredentialScope,
+            presigner_status::ScopeMismatch,
+            presigner_status::DuplicateParameter,
+            presigner_status::MissingSignedHeader,
+            presigner_status::UnknownAccessKey,
+            presigner_status::InvalidSessionToken,
+            presigner_status::RequestExpired,
+            presigner_status::RequestNotYetValid,
+            presigner_status::SignatureMismatch,
             presigner_status::NullArgument,
             presigner_status::InvalidUtf8,
             presigner_status::Panic,
@@ -144,6 +181,17 @@ impl presigner_status {
             ErrorKind::Profile => Self::ProfileError,
             ErrorKind::CredentialsExpired => Self::CredentialsExpired,
             ErrorKind::CredentialsExpireBeforeUrl => Self::CredentialsExpireBeforeUrl,
+            ErrorKind::UnsupportedAlgorithm => Self::UnsupportedAlgorithm,
+            ErrorKind::MalformedRequest => Self::MalformedRequest,
+            ErrorKind::InvalidCredentialScope => Self::InvalidCredentialScope,
+            ErrorKind::ScopeMismatch => Self::ScopeMismatch,
+            ErrorKind::DuplicateParameter => Self::DuplicateParameter,
+            ErrorKind::MissingSignedHeader => Self::MissingSignedHeader,
+            ErrorKind::UnknownAccessKey => Self::UnknownAccessKey,
+            ErrorKind::InvalidSessionToken => Self::InvalidSessionToken,
+            ErrorKind::RequestExpired => Self::RequestExpired,
+            ErrorKind::RequestNotYetValid => Self::RequestNotYetValid,
+            ErrorKind::SignatureMismatch => Self::SignatureMismatch,
             // ErrorKind is #[non_exhaustive]; the unit tests check every known kind maps above.
             _ => Self::UnknownError,
         }
@@ -174,6 +222,17 @@ impl presigner_status {
             Self::ProfileError => "profile_error\0",
             Self::CredentialsExpired => "credentials_expired\0",
             Self::CredentialsExpireBeforeUrl => "credentials_expire_before_url\0",
+            Self::UnsupportedAlgorithm => "unsupported_algorithm\0",
+            Self::MalformedRequest => "malformed_request\0",
+            Self::InvalidCredentialScope => "invalid_credential_scope\0",
+            Self::ScopeMismatch => "scope_mismatch\0",
+            Self::DuplicateParameter => "duplicate_parameter\0",
+            Self::MissingSignedHeader => "missing_signed_header\0",
+            Self::UnknownAccessKey => "unknown_access_key\0",
+            Self::InvalidSessionToken => "invalid_session_token\0",
+            Self::RequestExpired => "request_expired\0",
+            Self::RequestNotYetValid => "request_not_yet_valid\0",
+            Self::SignatureMismatch => "signature_mismatch\0",
             Self::NullArgument => "null_argument\0",
             Self::InvalidUtf8 => "invalid_utf8\0",
             Self::Panic => "panic\0",
@@ -1704,6 +1763,509 @@ pub unsafe extern "C" fn presigner_url_list_get(
 #[no_mangle]
 pub unsafe extern "C" fn presigner_url_list_free(list: *mut presigner_url_list) {
     unsafe { free_handle(list) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification (server side): keyring, options, verify_presigned / verify_request, results
+// ---------------------------------------------------------------------------------------------
+
+/// A C lookup called by a keyring for an access key id it does not hold. On a hit it returns
+/// true and stores in `*out` credentials made with `presigner_credentials_new` (ownership passes
+/// to the library, which frees them); on a miss it returns false (`*out` is then ignored, and
+/// freed if not NULL). `access_key_id` is not NUL-terminated. It may be called concurrently
+/// from every thread that verifies with the keyring, and must not unwind or longjmp.
+pub type presigner_lookup_fn = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        access_key_id: *const c_char,
+        access_key_id_len: usize,
+        out: *mut *mut presigner_credentials,
+    ) -> bool,
+>;
+
+/// The secrets a verifier accepts, by access key id (each with an optional session token that
+/// a request must then carry), and optionally a C lookup for the ids it does not hold. Built
+/// with `presigner_keyring_add*` from one thread; once built it may be shared by any number of
+/// threads verifying at the same time (adding must not race with verifying).
+pub struct presigner_keyring {
+    keys: HashMap<String, Credentials>,
+    callback: presigner_lookup_fn,
+    user_data: *mut c_void,
+}
+
+impl CredentialLookup for presigner_keyring {
+    fn lookup(&self, access_key_id: &str) -> Option<Credentials> {
+        if let Some(c) = self.keys.get(access_key_id) {
+            return Some(c.clone());
+        }
+        let f = self.callback?;
+        let mut out: *mut presigner_credentials = std::ptr::null_mut();
+        // SAFETY: the function and its user data were given together by the caller, who
+        // guarantees they stay valid while the keyring is used.
+        let hit = unsafe {
+            f(
+                self.user_data,
+                access_key_id.as_ptr().cast(),
+                access_key_id.len(),
+                &mut out,
+            )
+        };
+        if out.is_null() {
+            return None;
+        }
+        // SAFETY: `out` was made by presigner_credentials_new; ownership came to us.
+        let creds = unsafe { Box::from_raw(out) };
+        hit.then(|| creds.inner.clone())
+    }
+}
+
+/// What to expect of a verified request besides its signature: the time to check against,
+/// the expected region and service, the clock skew tolerated and the canonicalization
+/// settings. A builder like `presigner_presign_options`.
+pub struct presigner_verify_options {
+    inner: VerifyOptions,
+}
+
+/// A request that verified: who signed it, for what, and until when it is valid. Immutable.
+pub struct presigner_verified {
+    access_key_id: OutStr,
+    region: OutStr,
+    service: OutStr,
+    signed_headers: Vec<OutStr>,
+    signed_at: i64,
+    expires_at: i64,
+}
+
+impl From<Verified> for presigner_verified {
+    fn from(v: Verified) -> Self {
+        presigner_verified {
+            access_key_id: OutStr::new(&v.access_key_id),
+            region: OutStr::new(&v.region),
+            service: OutStr::new(&v.service),
+            signed_headers: v.signed_headers.iter().map(|s| OutStr::new(s)).collect(),
+            signed_at: system_time_to_unix(v.signed_at),
+            expires_at: system_time_to_unix(v.expires_at),
+        }
+    }
+}
+
+/// New empty keyring (no keys, no lookup function).
+#[no_mangle]
+pub unsafe extern "C" fn presigner_keyring_new(
+    out: *mut *mut presigner_keyring,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let k = presigner_keyring {
+            keys: HashMap::new(),
+            callback: None,
+            user_data: std::ptr::null_mut(),
+        };
+        unsafe { write_out(out, boxed(k)) };
+        Ok(())
+    })
+}
+
+/// Adds (or replaces) the secret of `access_key_id`. `session_token` may be NULL; when given,
+/// only requests that carry exactly this token verify with this key.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_keyring_add(
+    keyring: *mut presigner_keyring,
+    access_key_id: *const c_char,
+    access_key_id_len: usize,
+    secret_access_key: *const c_char,
+    secret_access_key_len: usize,
+    session_token: *const c_char,
+    session_token_len: usize,
+) -> presigner_status {
+    shim(|| {
+        let k = unsafe { handle_mut(keyring, "keyring") }?;
+        let akid = unsafe { str_arg(access_key_id, access_key_id_len, "access_key_id") }?;
+        let secret = unsafe {
+            str_arg(
+                secret_access_key,
+                secret_access_key_len,
+                "secret_access_key",
+            )
+        }?;
+        let token = unsafe { opt_str_arg(session_token, session_token_len, "session_token") }?;
+        let c = Credentials::with_session(akid, secret, token.map(str::to_owned), None)?;
+        k.keys.insert(akid.to_owned(), c);
+        Ok(())
+    })
+}
+
+/// Adds (or replaces) a copy of `creds` under its access key id (its session token, if any,
+/// is then required; its expiry is not checked). `creds` may be freed right after.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_keyring_add_credentials(
+    keyring: *mut presigner_keyring,
+    creds: *const presigner_credentials,
+) -> presigner_status {
+    shim(|| {
+        let k = unsafe { handle_mut(keyring, "keyring") }?;
+        let c = unsafe { handle(creds, "creds") }?;
+        k.keys
+            .insert(c.inner.access_key_id().to_owned(), c.inner.clone());
+        Ok(())
+    })
+}
+
+/// Sets the lookup function called for access key ids the keyring does not hold (see
+/// `presigner_lookup_fn`); `user_data` is passed to it as is and must stay valid while the
+/// keyring is used. A NULL `lookup` removes it.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_keyring_set_lookup(
+    keyring: *mut presigner_keyring,
+    lookup: presigner_lookup_fn,
+    user_data: *mut c_void,
+) -> presigner_status {
+    shim(|| {
+        let k = unsafe { handle_mut(keyring, "keyring") }?;
+        k.callback = lookup;
+        k.user_data = if lookup.is_some() {
+            user_data
+        } else {
+            std::ptr::null_mut()
+        };
+        Ok(())
+    })
+}
+
+/// How many access key ids the keyring holds (the lookup function is not counted).
+#[no_mangle]
+pub unsafe extern "C" fn presigner_keyring_count(
+    keyring: *const presigner_keyring,
+    out: *mut usize,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let k = unsafe { handle(keyring, "keyring") }?;
+        unsafe { write_out(out, k.keys.len()) };
+        Ok(())
+    })
+}
+
+/// Frees a keyring. NULL is a no-op.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_keyring_free(keyring: *mut presigner_keyring) {
+    unsafe { free_handle(keyring) }
+}
+
+/// New verification options: the system clock, any region and service, 900 seconds of clock
+/// skew, the canonicalization preset of the scope's service.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_verify_options_new(
+    out: *mut *mut presigner_verify_options,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let o = presigner_verify_options {
+            inner: VerifyOptions::default(),
+        };
+        unsafe { write_out(out, boxed(o)) };
+        Ok(())
+    })
+}
+
+/// Checks against this time (Unix seconds) instead of the system clock.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_verify_options_set_now(
+    options: *mut presigner_verify_options,
+    unix_seconds: i64,
+) -> presigner_status {
+    shim(|| {
+        unsafe { handle_mut(options, "options") }?.inner.now = Some(unix_time(unix_seconds));
+        Ok(())
+    })
+}
+
+/// Checks against the system clock again (the default).
+#[no_mangle]
+pub unsafe extern "C" fn presigner_verify_options_use_clock(
+    options: *mut presigner_verify_options,
+) -> presigner_status {
+    shim(|| {
+        unsafe { handle_mut(options, "options") }?.inner.now = None;
+        Ok(())
+    })
+}
+
+/// Rejects scopes for another region (PRESIGNER_STATUS_SCOPE_MISMATCH). NULL accepts any.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_verify_options_set_region(
+    options: *mut presigner_verify_options,
+    region: *const c_char,
+    region_len: usize,
+) -> presigner_status {
+    shim(|| {
+        let o = unsafe { handle_mut(options, "options") }?;
+        let v = unsafe { opt_str_arg(region, region_len, "region") }?;
+        o.inner.region = v.map(str::to_owned);
+        Ok(())
+    })
+}
+
+/// Rejects scopes for another service (PRESIGNER_STATUS_SCOPE_MISMATCH). NULL accepts any.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_verify_options_set_service(
+    options: *mut presigner_verify_options,
+    service: *const c_char,
+    service_len: usize,
+) -> presigner_status {
+    shim(|| {
+        let o = unsafe { handle_mut(options, "options") }?;
+        let v = unsafe { opt_str_arg(service, service_len, "service") }?;
+        o.inner.service = v.map(str::to_owned);
+        Ok(())
+    })
+}
+
+/// How many seconds X-Amz-Date may lie in the future (and, for header auth, in the past);
+/// 0..=604800, else PRESIGNER_STATUS_INVALID_OPTION. Default 900.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_verify_options_set_max_skew(
+    options: *mut presigner_verify_options,
+    seconds: i64,
+) -> presigner_status {
+    shim(|| {
+        let o = unsafe { handle_mut(options, "options") }?;
+        if !(0..=MAX_EXPIRES_IN as i64).contains(&seconds) {
+            return Err(FfiError::new(
+                presigner_status::InvalidOption,
+                format!(
+                    "invalid option max_skew: {seconds} is outside 0..={MAX_EXPIRES_IN} seconds"
+                ),
+            ));
+        }
+        o.inner.max_skew = Duration::from_secs(seconds as u64);
+        Ok(())
+    })
+}
+
+/// Verifies with the canonicalization settings of `params` (normalize path, double encode,
+/// payload hash, session token mode; the params' region, service and time are not used): the
+/// settings its setters changed, else the preset of its service. NULL goes back to the preset
+/// of each request's scope service (the default). The settings are copied.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_verify_options_set_settings(
+    options: *mut presigner_verify_options,
+    params: *const presigner_signing_params,
+) -> presigner_status {
+    shim(|| {
+        let o = unsafe { handle_mut(options, "options") }?;
+        o.inner.settings = unsafe { params.as_ref() }.map(|p| {
+            p.settings
+                .clone()
+                .unwrap_or_else(|| SigningSettings::for_service(&p.service))
+        });
+        Ok(())
+    })
+}
+
+/// Frees verification options. NULL is a no-op.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_verify_options_free(options: *mut presigner_verify_options) {
+    unsafe { free_handle(options) }
+}
+
+fn options_or_default_verify<'a>(o: *const presigner_verify_options) -> &'a VerifyOptions {
+    static DEFAULT: std::sync::OnceLock<VerifyOptions> = std::sync::OnceLock::new();
+    // SAFETY: the caller passes NULL or a live handle.
+    match unsafe { o.as_ref() } {
+        Some(o) => &o.inner,
+        None => DEFAULT.get_or_init(VerifyOptions::default),
+    }
+}
+
+unsafe fn header_args<'a>(
+    headers: *const presigner_header,
+    headers_len: usize,
+) -> FfiResult<Vec<(&'a str, &'a str)>> {
+    let raw = unsafe { array_arg(headers, headers_len, "headers") }?;
+    let mut hs: Vec<(&str, &str)> = Vec::with_capacity(raw.len());
+    for (i, h) in raw.iter().enumerate() {
+        let n = unsafe { view_arg(&h.name, &format!("headers[{i}].name")) }?;
+        let v = unsafe { view_arg(&h.value, &format!("headers[{i}].value")) }?;
+        hs.push((n, v));
+    }
+    Ok(hs)
+}
+
+/// Verifies a presigned URL as a server received it: `method`, the full URL (scheme, host, the
+/// path and query exactly as sent) and the request's headers (`headers` may be NULL when
+/// `headers_len` is 0; include `Host` when the URL's authority is not what the client sent).
+/// The secret comes from `keyring`; `options` may be NULL (the clock, any region/service, 900 s
+/// skew). On success `*out` receives who signed it and until when it is valid; a failed check
+/// returns its own status (SIGNATURE_MISMATCH, REQUEST_EXPIRED, UNKNOWN_ACCESS_KEY, …), and a
+/// server should answer every one of them with 403. Thread-safe: the handles are only read.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_verify_presigned(
+    method: *const c_char,
+    method_len: usize,
+    url: *const c_char,
+    url_len: usize,
+    headers: *const presigner_header,
+    headers_len: usize,
+    keyring: *const presigner_keyring,
+    options: *const presigner_verify_options,
+    out: *mut *mut presigner_verified,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let method = unsafe { str_arg(method, method_len, "method") }?;
+        let url = unsafe { str_arg(url, url_len, "url") }?;
+        let hs = unsafe { header_args(headers, headers_len) }?;
+        let k = unsafe { handle(keyring, "keyring") }?;
+        let v =
+            presigner::verify_presigned(method, url, &hs, k, options_or_default_verify(options))?;
+        unsafe { write_out(out, boxed(presigner_verified::from(v))) };
+        Ok(())
+    })
+}
+
+/// Verifies a request signed with an Authorization header (same arguments as
+/// `presigner_verify_presigned`). `payload_hash` (optional, NULL when absent) is the hex
+/// SHA-256 the server computed of the body it received (or "UNSIGNED-PAYLOAD"); when NULL the
+/// request's x-amz-content-sha256 header is used, else the settings' default.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_verify_request(
+    method: *const c_char,
+    method_len: usize,
+    url: *const c_char,
+    url_len: usize,
+    headers: *const presigner_header,
+    headers_len: usize,
+    payload_hash: *const c_char,
+    payload_hash_len: usize,
+    keyring: *const presigner_keyring,
+    options: *const presigner_verify_options,
+    out: *mut *mut presigner_verified,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let method = unsafe { str_arg(method, method_len, "method") }?;
+        let url = unsafe { str_arg(url, url_len, "url") }?;
+        let hs = unsafe { header_args(headers, headers_len) }?;
+        let hash = unsafe { opt_str_arg(payload_hash, payload_hash_len, "payload_hash") }?;
+        let k = unsafe { handle(keyring, "keyring") }?;
+        let v = presigner::verify_request(
+            method,
+            url,
+            &hs,
+            hash,
+            k,
+            options_or_default_verify(options),
+        )?;
+        unsafe { write_out(out, boxed(presigner_verified::from(v))) };
+        Ok(())
+    })
+}
+
+/// The access key id that signed the request.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_verified_access_key_id(
+    verified: *const presigner_verified,
+    out: *mut presigner_str,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(verified, "verified") }?;
+        unsafe { write_out(out, h.access_key_id.view()) };
+        Ok(())
+    })
+}
+
+/// The region of the credential scope.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_verified_region(
+    verified: *const presigner_verified,
+    out: *mut presigner_str,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(verified, "verified") }?;
+        unsafe { write_out(out, h.region.view()) };
+        Ok(())
+    })
+}
+
+/// The service of the credential scope.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_verified_service(
+    verified: *const presigner_verified,
+    out: *mut presigner_str,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(verified, "verified") }?;
+        unsafe { write_out(out, h.service.view()) };
+        Ok(())
+    })
+}
+
+/// How many header names were signed (host included).
+#[no_mangle]
+pub unsafe extern "C" fn presigner_verified_signed_header_count(
+    verified: *const presigner_verified,
+    out: *mut usize,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(verified, "verified") }?;
+        unsafe { write_out(out, h.signed_headers.len()) };
+        Ok(())
+    })
+}
+
+/// Signed header name `index` (< signed_header_count): lower-case, sorted.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_verified_signed_header(
+    verified: *const presigner_verified,
+    index: usize,
+    out: *mut presigner_str,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(verified, "verified") }?;
+        unsafe { write_out(out, str_at(&h.signed_headers, index, "signed_headers")?) };
+        Ok(())
+    })
+}
+
+/// Unix seconds of X-Amz-Date.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_verified_signed_at(
+    verified: *const presigner_verified,
+    out: *mut i64,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(verified, "verified") }?;
+        unsafe { write_out(out, h.signed_at) };
+        Ok(())
+    })
+}
+
+/// Unix seconds when the request stops being valid: X-Amz-Date + X-Amz-Expires for a
+/// presigned URL, X-Amz-Date + the skew tolerance for header auth.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_verified_expires_at(
+    verified: *const presigner_verified,
+    out: *mut i64,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let h = unsafe { handle(verified, "verified") }?;
+        unsafe { write_out(out, h.expires_at) };
+        Ok(())
+    })
+}
+
+/// Frees a verification result (and every string borrowed from it). NULL is a no-op.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_verified_free(verified: *mut presigner_verified) {
+    unsafe { free_handle(verified) }
 }
 
 #[cfg(test)]

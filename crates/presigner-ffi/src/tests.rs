@@ -13,8 +13,16 @@ fn every_core_kind_has_its_own_status_with_the_same_code() {
         assert_eq!(s.code(), kind.code());
         assert!((1..100).contains(&(s as u32)));
     }
+    // Core kinds keep the order of ErrorKind::ALL: value = position + 1.
+    for (i, kind) in ErrorKind::ALL.iter().enumerate() {
+        assert_eq!(
+            presigner_status::from_kind(*kind) as usize,
+            i + 1,
+            "{kind:?}"
+        );
+    }
     // A new core kind must get a new, never reused, status value here.
-    assert_eq!(ErrorKind::ALL.len(), 17);
+    assert_eq!(ErrorKind::ALL.len(), 28);
 }
 
 #[test]
@@ -23,6 +31,17 @@ fn status_values_are_fixed() {
         (presigner_status::Ok, 0),
         (presigner_status::InvalidExpiry, 1),
         (presigner_status::CredentialsExpireBeforeUrl, 17),
+        (presigner_status::UnsupportedAlgorithm, 18),
+        (presigner_status::MalformedRequest, 19),
+        (presigner_status::InvalidCredentialScope, 20),
+        (presigner_status::ScopeMismatch, 21),
+        (presigner_status::DuplicateParameter, 22),
+        (presigner_status::MissingSignedHeader, 23),
+        (presigner_status::UnknownAccessKey, 24),
+        (presigner_status::InvalidSessionToken, 25),
+        (presigner_status::RequestExpired, 26),
+        (presigner_status::RequestNotYetValid, 27),
+        (presigner_status::SignatureMismatch, 28),
         (presigner_status::NullArgument, 100),
         (presigner_status::InvalidUtf8, 101),
         (presigner_status::Panic, 102),
@@ -157,5 +176,8 @@ fn free_null_is_a_noop() {
         presigner_presigned_free(ptr::null_mut());
         presigner_signed_free(ptr::null_mut());
         presigner_url_list_free(ptr::null_mut());
+        presigner_keyring_free(ptr::null_mut());
+        presigner_verify_options_free(ptr::null_mut());
+        presigner_verified_free(ptr::null_mut());
     }
 }
