@@ -7,6 +7,7 @@ SHELL := /bin/bash
 ROOT := $(abspath .)
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
+export DEBIAN_FRONTEND ?= noninteractive
 
 .PHONY: test demo bench test-rust lint-rust tools-rust build-cli bench-rust fuzz fuzz-smoke tools-fuzz
 test: test-rust fuzz-smoke
