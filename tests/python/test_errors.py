@@ -22,7 +22,7 @@ def _s3(creds, **kw):
 
 def test_every_core_code_maps_to_its_own_class():
     rows = _native._error_classes()
-    assert len(rows) == 17
+    assert len(rows) == 28
     codes = [code for code, _, _ in rows]
     assert len(set(codes)) == len(codes)
     names = set()
@@ -40,7 +40,33 @@ def test_every_core_code_maps_to_its_own_class():
         for n in presigner.__all__
         if isinstance(getattr(presigner, n), type) and issubclass(getattr(presigner, n), Exception)
     }
-    assert exported == names | {"PresignerError", "CredentialsError"}
+    assert exported == names | {"PresignerError", "CredentialsError", "VerificationError"}
+
+
+VERIFICATION_CODES = {
+    "unsupported_algorithm",
+    "malformed_request",
+    "invalid_credential_scope",
+    "scope_mismatch",
+    "duplicate_parameter",
+    "missing_signed_header",
+    "unknown_access_key",
+    "invalid_session_token",
+    "request_expired",
+    "request_not_yet_valid",
+    "signature_mismatch",
+}
+
+
+def test_verification_family():
+    """The verifiers' failures share VerificationError (not ValueError: the request is bad,
+    not the caller's input); every other class stays out of it."""
+    assert not issubclass(presigner.VerificationError, ValueError)
+    for code, name, _ in _native._error_classes():
+        cls = getattr(presigner, name)
+        assert issubclass(cls, presigner.VerificationError) == (code in VERIFICATION_CODES), name
+        if code in VERIFICATION_CODES:
+            assert not issubclass(cls, (ValueError, presigner.CredentialsError)), name
 
 
 def test_credentials_family():

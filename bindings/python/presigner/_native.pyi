@@ -1,9 +1,9 @@
 """Type stubs of the native module (checked against the built module by mypy.stubtest)."""
 
 import datetime
-from typing import Iterable, List, Mapping, Optional, Tuple, Union, final
+from typing import Callable, Iterable, List, Mapping, Optional, Tuple, Union, final
 
-from ._types import SignedHeaders
+from ._types import SignedHeaders, Verified
 
 __all__ = [
     "Credentials",
@@ -11,6 +11,8 @@ __all__ = [
     "PresignedRequest",
     "presign_url",
     "sign_request",
+    "verify_presigned",
+    "verify_request",
     "_error_classes",
     "_panic_for_test",
     "__version__",
@@ -23,6 +25,15 @@ _Pairs = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
 # An aware datetime or epoch seconds; a naive datetime raises InvalidTimeError.
 _Time = Union[datetime.datetime, int, float]
 _Body = Union[bytes, bytearray, str]
+# Verifier credentials: access key id -> secret or Credentials, Credentials, or a lookup callable.
+_Lookup = Union[
+    Mapping[str, Union[str, Credentials]],
+    Iterable[Credentials],
+    Credentials,
+    Callable[[str], Union[Credentials, str, None]],
+]
+# max_skew: seconds or a timedelta.
+_Skew = Union[int, float, datetime.timedelta]
 
 @final
 class Credentials:
@@ -190,5 +201,35 @@ def sign_request(
     omit_session_token: bool = False,
     content_sha256_header: Optional[bool] = None,
 ) -> SignedHeaders: ...
+def verify_presigned(
+    method: str,
+    url: str,
+    headers: Optional[_Pairs] = None,
+    *,
+    credentials: _Lookup,
+    region: Optional[str] = None,
+    service: Optional[str] = None,
+    now: Optional[_Time] = None,
+    max_skew: _Skew = 900,
+    normalize_path: Optional[bool] = None,
+    double_encode: Optional[bool] = None,
+    payload_hash: Optional[str] = None,
+    omit_session_token: bool = False,
+) -> Verified: ...
+def verify_request(
+    method: str,
+    url: str,
+    headers: _Pairs,
+    *,
+    payload_hash: Optional[str] = None,
+    credentials: _Lookup,
+    region: Optional[str] = None,
+    service: Optional[str] = None,
+    now: Optional[_Time] = None,
+    max_skew: _Skew = 900,
+    normalize_path: Optional[bool] = None,
+    double_encode: Optional[bool] = None,
+    omit_session_token: bool = False,
+) -> Verified: ...
 def _error_classes() -> List[Tuple[str, str, bool]]: ...
 def _panic_for_test() -> None: ...

@@ -7,6 +7,7 @@ Pure Python so that the exceptions can derive from both :class:`PresignerError` 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 __all__ = [
@@ -29,7 +30,20 @@ __all__ = [
     "ProfileError",
     "CredentialsExpiredError",
     "CredentialsExpireBeforeUrlError",
+    "VerificationError",
+    "UnsupportedAlgorithmError",
+    "MalformedRequestError",
+    "InvalidCredentialScopeError",
+    "ScopeMismatchError",
+    "DuplicateParameterError",
+    "MissingSignedHeaderError",
+    "UnknownAccessKeyError",
+    "InvalidSessionTokenError",
+    "RequestExpiredError",
+    "RequestNotYetValidError",
+    "SignatureMismatchError",
     "SignedHeaders",
+    "Verified",
 ]
 
 
@@ -118,6 +132,80 @@ class CredentialsExpireBeforeUrlError(CredentialsError):
     code = "credentials_expire_before_url"
 
 
+class VerificationError(PresignerError):
+    """A request that failed verification (:func:`presigner.verify_presigned`,
+    :func:`presigner.verify_request`): answer 403. Not a ``ValueError``: the caller's input is
+    fine, the request it describes is not."""
+
+    code = "verification_error"
+
+
+class UnsupportedAlgorithmError(VerificationError):
+    """The algorithm is not AWS4-HMAC-SHA256."""
+
+    code = "unsupported_algorithm"
+
+
+class MalformedRequestError(VerificationError):
+    """Auth parameters or headers missing, unparsable or inconsistent."""
+
+    code = "malformed_request"
+
+
+class InvalidCredentialScopeError(VerificationError):
+    """A credential scope that is not AKID/yyyymmdd/region/service/aws4_request, or whose date is not X-Amz-Date's day."""
+
+    code = "invalid_credential_scope"
+
+
+class ScopeMismatchError(VerificationError):
+    """The scope's region or service is not the expected one."""
+
+    code = "scope_mismatch"
+
+
+class DuplicateParameterError(VerificationError):
+    """An auth parameter or header given twice."""
+
+    code = "duplicate_parameter"
+
+
+class MissingSignedHeaderError(VerificationError):
+    """``host`` is not signed, or a signed header is absent from the request."""
+
+    code = "missing_signed_header"
+
+
+class UnknownAccessKeyError(VerificationError):
+    """The credentials lookup does not know the access key id."""
+
+    code = "unknown_access_key"
+
+
+class InvalidSessionTokenError(VerificationError):
+    """The session token is missing or not the one the credentials require."""
+
+    code = "invalid_session_token"
+
+
+class RequestExpiredError(VerificationError):
+    """The request's validity has ended."""
+
+    code = "request_expired"
+
+
+class RequestNotYetValidError(VerificationError):
+    """X-Amz-Date is further in the future than the skew tolerance."""
+
+    code = "request_not_yet_valid"
+
+
+class SignatureMismatchError(VerificationError):
+    """The signature does not match the request (wrong secret or a modified request)."""
+
+    code = "signature_mismatch"
+
+
 _HeaderSource = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
 
 
@@ -164,3 +252,17 @@ class SignedHeaders(Dict[str, str]):
             k: ("<redacted>" if k.lower() == "x-amz-security-token" else v) for k, v in self.items()
         }
         return f"SignedHeaders({shown!r})"
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A request that verified: who signed it, for what, and until when it is valid
+    (``expires_at``: X-Amz-Date + X-Amz-Expires for a presigned URL, X-Amz-Date + the skew
+    tolerance for a header-signed request). Times are aware UTC datetimes."""
+
+    access_key_id: str
+    region: str
+    service: str
+    signed_headers: List[str]
+    signed_at: datetime.datetime
+    expires_at: datetime.datetime

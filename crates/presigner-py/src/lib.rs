@@ -5,6 +5,7 @@
 //! Wrong Python types raise `TypeError`; a panic becomes a `PresignerError` instead of taking
 //! the interpreter down.
 
+use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -12,7 +13,7 @@ use presigner::timestamp::system_time_to_unix;
 use presigner::{
     check_expires_in, AddressingStyle, Credentials, Environment, Error, ErrorKind, ExpiryPolicy,
     PayloadHash, PresignOptions, PresignedRequest, ResponseOverrides, S3Config, S3Presigner,
-    SessionTokenMode, SigningParams, SigningSettings, UrlPresignOptions,
+    SessionTokenMode, SigningParams, SigningSettings, UrlPresignOptions, Verified, VerifyOptions,
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -48,6 +49,17 @@ fn error_class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Profile => "ProfileError",
         ErrorKind::CredentialsExpired => "CredentialsExpiredError",
         ErrorKind::CredentialsExpireBeforeUrl => "CredentialsExpireBeforeUrlError",
+        ErrorKind::UnsupportedAlgorithm => "UnsupportedAlgorithmError",
+        ErrorKind::MalformedRequest => "MalformedRequestError",
+        ErrorKind::InvalidCredentialScope => "InvalidCredentialScopeError",
+        ErrorKind::ScopeMismatch => "ScopeMismatchError",
+        ErrorKind::DuplicateParameter => "DuplicateParameterError",
+        ErrorKind::MissingSignedHeader => "MissingSignedHeaderError",
+        ErrorKind::UnknownAccessKey => "UnknownAccessKeyError",
+        ErrorKind::InvalidSessionToken => "InvalidSessionTokenError",
+        ErrorKind::RequestExpired => "RequestExpiredError",
+        ErrorKind::RequestNotYetValid => "RequestNotYetValidError",
+        ErrorKind::SignatureMismatch => "SignatureMismatchError",
         // `ErrorKind` is #[non_exhaustive], so a wildcard is required here. A kind added to the
         // core falls back to the base class until it is mapped above;
         // tests/python/test_errors.py fails for any kind of `ErrorKind::ALL` that lands here.
@@ -334,14 +346,14 @@ fn region_or_default(
 }
 
 fn settings(
-    service: &str,
+    base: SigningSettings,
     normalize_path: Option<bool>,
     double_encode: Option<bool>,
     payload_hash: Option<&str>,
     omit_session_token: bool,
     content_sha256_header: Option<bool>,
 ) -> presigner::Result<SigningSettings> {
-    let mut s = SigningSettings::for_service(service);
+    let mut s = base;
     if let Some(v) = normalize_path {
         s.normalize_path = v;
     }
@@ -690,7 +702,9 @@ impl PyS3Presigner {
             response_expires,
             now,
         )?;
-        call(py, || self.inner.presign_get(&bucket, &key, &opts))
+        call(py, || {
+            self.inner.presign_url_only("GET", &bucket, &key, &opts)
+        })
     }
 
     /// A presigned PUT; `content_type`, when given, is signed and must be sent as is.
@@ -830,7 +844,7 @@ fn presign_url(
             service: &service,
             now,
             settings: Some(settings(
-                &service,
+                SigningSettings::for_service(&service),
                 normalize_path,
                 double_encode,
                 payload_hash.as_deref(),
@@ -894,7 +908,7 @@ fn sign_request<'py>(
             service: &service,
             now,
             settings: Some(settings(
-                &service,
+                SigningSettings::for_service_headers(&service),
                 normalize_path,
                 double_encode,
                 payload_hash.as_deref(),
@@ -918,6 +932,327 @@ fn sign_request<'py>(
     py.import(TYPES_MODULE)?
         .getattr("SignedHeaders")?
         .call((out,), Some(&kwargs))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification (server side)
+// ---------------------------------------------------------------------------------------------
+
+/// The `credentials` argument of the verifiers, resolved lazily by access key id.
+enum Lookup<'py> {
+    /// A `dict` or another mapping: `get(akid)`.
+    Mapping(Bound<'py, PyAny>),
+    /// An iterable of `Credentials` (or a single one), collected once per call.
+    List(Vec<Credentials>),
+    /// A callable `(akid) -> Credentials | str | None`.
+    Callable(Bound<'py, PyAny>),
+}
+
+const LOOKUP_TYPES: &str = "credentials must be a mapping of access key id to secret (str) or Credentials, an iterable of Credentials, or a callable (access_key_id) -> Credentials | str | None";
+
+impl<'py> Lookup<'py> {
+    fn new(obj: &Bound<'py, PyAny>) -> PyResult<Self> {
+        if obj.is_instance_of::<PyDict>() {
+            return Ok(Lookup::Mapping(obj.clone()));
+        }
+        if let Ok(c) = obj.cast::<PyCredentials>() {
+            return Ok(Lookup::List(vec![c.get().inner.clone()]));
+        }
+        if obj.is_callable() {
+            return Ok(Lookup::Callable(obj.clone()));
+        }
+        if obj.is_none() || obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
+            return Err(PyTypeError::new_err(format!(
+                "{LOOKUP_TYPES}, got {}",
+                obj.get_type().name()?
+            )));
+        }
+        if obj.hasattr("keys")? && obj.hasattr("__getitem__")? {
+            return Ok(Lookup::Mapping(obj.clone()));
+        }
+        let iter = obj.try_iter().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "{LOOKUP_TYPES}, got {}",
+                obj.get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default()
+            ))
+        })?;
+        let mut list = Vec::new();
+        for item in iter {
+            let item = item?;
+            let c = item.cast::<PyCredentials>().map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "an iterable of credentials must hold Credentials objects, got {}",
+                    item.get_type()
+                        .name()
+                        .map(|n| n.to_string())
+                        .unwrap_or_default()
+                ))
+            })?;
+            list.push(c.get().inner.clone());
+        }
+        Ok(Lookup::List(list))
+    }
+
+    /// The credentials for `akid`; `Ok(None)` when unknown. Exceptions raised by a mapping or
+    /// a callable are returned as they are.
+    fn find(&self, py: Python<'py>, akid: &str) -> PyResult<Option<Credentials>> {
+        let found = match self {
+            Lookup::List(list) => {
+                return Ok(list.iter().find(|c| c.access_key_id() == akid).cloned())
+            }
+            Lookup::Mapping(m) => match m.cast::<PyDict>() {
+                Ok(d) => d.get_item(akid)?,
+                Err(_) => Some(m.call_method1("get", (akid,))?),
+            },
+            Lookup::Callable(f) => Some(f.call1((akid,))?),
+        };
+        let Some(value) = found.filter(|v| !v.is_none()) else {
+            return Ok(None);
+        };
+        if let Ok(c) = value.cast::<PyCredentials>() {
+            return Ok(Some(c.get().inner.clone()));
+        }
+        if let Ok(secret) = value.cast::<PyString>() {
+            let secret = secret.to_cow()?.into_owned();
+            return call(py, || Credentials::new(akid, secret)).map(Some);
+        }
+        Err(PyTypeError::new_err(format!(
+            "the credentials for an access key id must be a Credentials object, a secret (str) or None, got {}",
+            value.get_type().name()?
+        )))
+    }
+}
+
+/// Runs a verifier with `lookup`, holding the GIL (a callable lookup runs Python code). An
+/// exception raised by the lookup wins over the verifier's own error.
+fn verify_with<'py>(
+    py: Python<'py>,
+    lookup: &Lookup<'py>,
+    f: impl FnOnce(&dyn Fn(&str) -> Option<Credentials>) -> presigner::Result<Verified>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let raised: RefCell<Option<PyErr>> = RefCell::new(None);
+    let find = |akid: &str| -> Option<Credentials> {
+        match lookup.find(py, akid) {
+            Ok(c) => c,
+            Err(e) => {
+                raised.borrow_mut().get_or_insert(e);
+                None
+            }
+        }
+    };
+    let result = run(|| f(&find));
+    if let Some(e) = raised.into_inner() {
+        return Err(e);
+    }
+    let v = result.map_err(|e| e.into_pyerr(py))?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("access_key_id", v.access_key_id)?;
+    kwargs.set_item("region", v.region)?;
+    kwargs.set_item("service", v.service)?;
+    kwargs.set_item("signed_headers", v.signed_headers)?;
+    kwargs.set_item("signed_at", to_datetime(py, v.signed_at)?)?;
+    kwargs.set_item("expires_at", to_datetime(py, v.expires_at)?)?;
+    py.import(TYPES_MODULE)?
+        .getattr("Verified")?
+        .call((), Some(&kwargs))
+}
+
+/// `max_skew`: seconds (`int`/`float`) or a `datetime.timedelta`, 0 to a week.
+struct MaxSkew(Duration);
+
+impl MaxSkew {
+    const DEFAULT: MaxSkew = MaxSkew(presigner::DEFAULT_MAX_SKEW);
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for MaxSkew {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let py = obj.py();
+        let secs: f64 = if obj.is_instance_of::<PyBool>() {
+            return Err(PyTypeError::new_err(
+                "max_skew must be seconds (int or float) or a datetime.timedelta, got bool",
+            ));
+        } else if obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyFloat>() {
+            obj.extract()?
+        } else if obj.hasattr("total_seconds")? {
+            obj.call_method0("total_seconds")?.extract()?
+        } else {
+            return Err(PyTypeError::new_err(format!(
+                "max_skew must be seconds (int or float) or a datetime.timedelta, got {}",
+                obj.get_type().name()?
+            )));
+        };
+        if !secs.is_finite() || !(0.0..=MAX_SKEW_SECS).contains(&secs) {
+            return Err(core_error(
+                py,
+                &Error::InvalidOption {
+                    option: "max_skew".into(),
+                    reason: format!("{secs} seconds is not between 0 and {MAX_SKEW_SECS}"),
+                },
+            ));
+        }
+        Ok(MaxSkew(Duration::from_secs_f64(secs)))
+    }
+}
+
+/// The largest `max_skew` accepted: a week, as the longest a presigned URL may live.
+const MAX_SKEW_SECS: f64 = 604_800.0;
+
+/// The service of a credential scope `AKID/date/region/SERVICE/aws4_request`, if well formed
+/// enough to tell (used only to pick the canonicalization defaults that overrides apply to).
+fn scope_service(credential: &str) -> Option<String> {
+    credential.split('/').nth(3).map(str::to_owned)
+}
+
+fn presigned_scope_service(url: &str) -> Option<String> {
+    let query = url.split_once('?')?.1;
+    let query = query.split('#').next().unwrap_or(query);
+    query.split('&').find_map(|p| {
+        let v = p.strip_prefix("X-Amz-Credential=")?;
+        let decoded = presigner::encoding::decode_strict(v)?;
+        scope_service(&String::from_utf8(decoded).ok()?)
+    })
+}
+
+fn request_scope_service(headers: &[(String, String)]) -> Option<String> {
+    let (_, auth) = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("authorization"))?;
+    auth.split([' ', ','])
+        .find_map(|item| scope_service(item.trim().strip_prefix("Credential=")?))
+}
+
+/// Verifier options. Canonicalization overrides, when any is given, apply on top of the
+/// defaults of `service` (or of the scope's service when `service` is not given).
+#[allow(clippy::too_many_arguments)]
+fn verify_options(
+    py: Python<'_>,
+    region: Option<String>,
+    service: Option<String>,
+    now: Option<&Bound<'_, PyAny>>,
+    max_skew: MaxSkew,
+    normalize_path: Option<bool>,
+    double_encode: Option<bool>,
+    payload_hash: Option<&str>,
+    omit_session_token: bool,
+    scope_service: impl FnOnce() -> Option<String>,
+) -> PyResult<VerifyOptions> {
+    let overridden = normalize_path.is_some()
+        || double_encode.is_some()
+        || payload_hash.is_some()
+        || omit_session_token;
+    let settings = if overridden {
+        let base = service.clone().or_else(scope_service).unwrap_or_default();
+        Some(call(py, || {
+            settings(
+                SigningSettings::for_service(&base),
+                normalize_path,
+                double_encode,
+                payload_hash,
+                omit_session_token,
+                None,
+            )
+        })?)
+    } else {
+        None
+    };
+    Ok(VerifyOptions {
+        now: opt_time(py, now, "now")?,
+        region,
+        service,
+        max_skew: max_skew.0,
+        settings,
+    })
+}
+
+/// Verifies a presigned URL as received (the full URL, the request's headers); returns a
+/// `Verified` or raises a `VerificationError` subclass (or another `PresignerError` for input
+/// that is not a URL at all).
+#[pyfunction]
+#[pyo3(signature = (method, url, headers=None, *, credentials, region=None, service=None, now=None, max_skew=MaxSkew::DEFAULT, normalize_path=None, double_encode=None, payload_hash=None, omit_session_token=false), text_signature = "(method, url, headers=None, *, credentials, region=None, service=None, now=None, max_skew=900, normalize_path=None, double_encode=None, payload_hash=None, omit_session_token=False)")]
+#[allow(clippy::too_many_arguments)]
+fn verify_presigned<'py>(
+    py: Python<'py>,
+    method: String,
+    url: String,
+    headers: Option<&Bound<'py, PyAny>>,
+    credentials: &Bound<'py, PyAny>,
+    region: Option<String>,
+    service: Option<String>,
+    now: Option<&Bound<'py, PyAny>>,
+    max_skew: MaxSkew,
+    normalize_path: Option<bool>,
+    double_encode: Option<bool>,
+    payload_hash: Option<String>,
+    omit_session_token: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let headers = pairs(headers, "headers")?;
+    let lookup = Lookup::new(credentials)?;
+    let options = verify_options(
+        py,
+        region,
+        service,
+        now,
+        max_skew,
+        normalize_path,
+        double_encode,
+        payload_hash.as_deref(),
+        omit_session_token,
+        || presigned_scope_service(&url),
+    )?;
+    verify_with(py, &lookup, |find| {
+        presigner::verify_presigned(&method, &url, &headers, &find, &options)
+    })
+}
+
+/// Verifies a request signed with an `Authorization` header. `payload_hash`: the hex SHA-256
+/// of the body received (None: the `x-amz-content-sha256` header, else the service default).
+#[pyfunction]
+#[pyo3(signature = (method, url, headers, *, payload_hash=None, credentials, region=None, service=None, now=None, max_skew=MaxSkew::DEFAULT, normalize_path=None, double_encode=None, omit_session_token=false), text_signature = "(method, url, headers, *, payload_hash=None, credentials, region=None, service=None, now=None, max_skew=900, normalize_path=None, double_encode=None, omit_session_token=False)")]
+#[allow(clippy::too_many_arguments)]
+fn verify_request<'py>(
+    py: Python<'py>,
+    method: String,
+    url: String,
+    headers: &Bound<'py, PyAny>,
+    payload_hash: Option<String>,
+    credentials: &Bound<'py, PyAny>,
+    region: Option<String>,
+    service: Option<String>,
+    now: Option<&Bound<'py, PyAny>>,
+    max_skew: MaxSkew,
+    normalize_path: Option<bool>,
+    double_encode: Option<bool>,
+    omit_session_token: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let headers = pairs(Some(headers), "headers")?;
+    let lookup = Lookup::new(credentials)?;
+    let options = verify_options(
+        py,
+        region,
+        service,
+        now,
+        max_skew,
+        normalize_path,
+        double_encode,
+        None,
+        omit_session_token,
+        || request_scope_service(&headers),
+    )?;
+    verify_with(py, &lookup, |find| {
+        presigner::verify_request(
+            &method,
+            &url,
+            &headers,
+            payload_hash.as_deref(),
+            &find,
+            &options,
+        )
+    })
 }
 
 /// `(code, exception class name, is_invalid_input)` for every core error kind (for tests).
@@ -944,6 +1279,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyPresignedRequest>()?;
     m.add_function(wrap_pyfunction!(presign_url, m)?)?;
     m.add_function(wrap_pyfunction!(sign_request, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_presigned, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_request, m)?)?;
     m.add_function(wrap_pyfunction!(_error_classes, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
