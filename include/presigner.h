@@ -569,7 +569,9 @@ void presigner_presign_options_free(presigner_presign_options *options);
 /**
  * New signing parameters for `region` and `service` (checked when signing). The settings
  * start as the service's preset (S3: path as sent, UNSIGNED-PAYLOAD; others: normalized,
- * double-encoded path, SHA-256 of the body); the setters change one setting of it.
+ * double-encoded path, SHA-256 of the body); the setters change one setting of it. While no
+ * setter was called, `presigner_sign_request` of S3 signs the SHA-256 of the body (with
+ * x-amz-content-sha256), as the AWS SDKs do.
  */
 presigner_status presigner_signing_params_new(const char *region,
                                               size_t region_len,

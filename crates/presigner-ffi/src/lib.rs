@@ -1176,7 +1176,9 @@ pub unsafe extern "C" fn presigner_presign_options_free(options: *mut presigner_
 
 /// New signing parameters for `region` and `service` (checked when signing). The settings
 /// start as the service's preset (S3: path as sent, UNSIGNED-PAYLOAD; others: normalized,
-/// double-encoded path, SHA-256 of the body); the setters change one setting of it.
+/// double-encoded path, SHA-256 of the body); the setters change one setting of it. While no
+/// setter was called, `presigner_sign_request` of S3 signs the SHA-256 of the body (with
+/// x-amz-content-sha256), as the AWS SDKs do.
 #[no_mangle]
 pub unsafe extern "C" fn presigner_signing_params_new(
     region: *const c_char,
