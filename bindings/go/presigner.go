@@ -54,12 +54,24 @@ var (
 	ErrProfile                    = errors.New("profile_error")
 	ErrCredentialsExpired         = errors.New("credentials_expired")
 	ErrCredentialsExpireBeforeURL = errors.New("credentials_expire_before_url")
-	ErrNullArgument               = errors.New("null_argument")
-	ErrInvalidUTF8                = errors.New("invalid_utf8")
-	ErrPanic                      = errors.New("panic")
-	ErrBufferTooSmall             = errors.New("buffer_too_small")
-	ErrIndexOutOfRange            = errors.New("index_out_of_range")
-	ErrUnknown                    = errors.New("unknown_error")
+	// Verification failures (VerifyPresigned, VerifyRequest): answer them all with 403.
+	ErrUnsupportedAlgorithm   = errors.New("unsupported_algorithm")
+	ErrMalformedRequest       = errors.New("malformed_request")
+	ErrInvalidCredentialScope = errors.New("invalid_credential_scope")
+	ErrScopeMismatch          = errors.New("scope_mismatch")
+	ErrDuplicateParameter     = errors.New("duplicate_parameter")
+	ErrMissingSignedHeader    = errors.New("missing_signed_header")
+	ErrUnknownAccessKey       = errors.New("unknown_access_key")
+	ErrInvalidSessionToken    = errors.New("invalid_session_token")
+	ErrRequestExpired         = errors.New("request_expired")
+	ErrRequestNotYetValid     = errors.New("request_not_yet_valid")
+	ErrSignatureMismatch      = errors.New("signature_mismatch")
+	ErrNullArgument           = errors.New("null_argument")
+	ErrInvalidUTF8            = errors.New("invalid_utf8")
+	ErrPanic                  = errors.New("panic")
+	ErrBufferTooSmall         = errors.New("buffer_too_small")
+	ErrIndexOutOfRange        = errors.New("index_out_of_range")
+	ErrUnknown                = errors.New("unknown_error")
 	// ErrClosed is returned when a closed Credentials or S3Presigner is used (Go side only).
 	ErrClosed = errors.New("closed")
 )
@@ -82,6 +94,17 @@ var sentinels = map[C.presigner_status]error{
 	C.PRESIGNER_STATUS_PROFILE_ERROR:                 ErrProfile,
 	C.PRESIGNER_STATUS_CREDENTIALS_EXPIRED:           ErrCredentialsExpired,
 	C.PRESIGNER_STATUS_CREDENTIALS_EXPIRE_BEFORE_URL: ErrCredentialsExpireBeforeURL,
+	C.PRESIGNER_STATUS_UNSUPPORTED_ALGORITHM:         ErrUnsupportedAlgorithm,
+	C.PRESIGNER_STATUS_MALFORMED_REQUEST:             ErrMalformedRequest,
+	C.PRESIGNER_STATUS_INVALID_CREDENTIAL_SCOPE:      ErrInvalidCredentialScope,
+	C.PRESIGNER_STATUS_SCOPE_MISMATCH:                ErrScopeMismatch,
+	C.PRESIGNER_STATUS_DUPLICATE_PARAMETER:           ErrDuplicateParameter,
+	C.PRESIGNER_STATUS_MISSING_SIGNED_HEADER:         ErrMissingSignedHeader,
+	C.PRESIGNER_STATUS_UNKNOWN_ACCESS_KEY:            ErrUnknownAccessKey,
+	C.PRESIGNER_STATUS_INVALID_SESSION_TOKEN:         ErrInvalidSessionToken,
+	C.PRESIGNER_STATUS_REQUEST_EXPIRED:               ErrRequestExpired,
+	C.PRESIGNER_STATUS_REQUEST_NOT_YET_VALID:         ErrRequestNotYetValid,
+	C.PRESIGNER_STATUS_SIGNATURE_MISMATCH:            ErrSignatureMismatch,
 	C.PRESIGNER_STATUS_NULL_ARGUMENT:                 ErrNullArgument,
 	C.PRESIGNER_STATUS_INVALID_UTF8:                  ErrInvalidUTF8,
 	C.PRESIGNER_STATUS_PANIC:                         ErrPanic,
