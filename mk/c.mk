@@ -66,3 +66,13 @@ test-c: check-header tools-valgrind c-tests-build
 	@echo "== C tests, -fsanitize=address,undefined"
 	$(C_RUN_ENV) ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 "$(C_BUILD)/test_asan"
+
+# End-to-end program (tests/e2e/c_e2e.c, run by tests/e2e/run.sh c): presigns through the C ABI,
+# sends with curl.
+.PHONY: build-c-e2e
+test-e2e: build-c-e2e
+
+build-c-e2e: build-ffi
+	@mkdir -p "$(C_BUILD)"
+	$(C_CC) $(C_WARN) -O1 -g -Iinclude tests/e2e/c_e2e.c "$(FFI_LIB_DIR)/libpresigner_ffi.a" $(C_LIBS) \
+		-o "$(C_BUILD)/e2e"

@@ -20,3 +20,6 @@ bench-go: build-ffi
 	@awk '/^BenchmarkPresignGet-/ {p+=$$3; np++} /^BenchmarkAWSPresignHTTP-/ {a+=$$3; na++} \
 		END { if (np && na) printf "presigner %.0f ns/op, aws-sdk-go-v2 PresignHTTP %.0f ns/op: %.1fx faster per URL\n", \
 		p/np, a/na, (a/na)/(p/np) }' $(ROOT)/target/bench-go.txt
+
+# The go e2e suite (tests/e2e/run.sh go, build tag e2e) links the release library.
+test-e2e: build-ffi

@@ -51,7 +51,7 @@ for suite in "$@"; do
         cli) cmd=(bash tests/e2e/cli.sh) ;;
         python) cmd=("$root/.venv/bin/python" -m pytest -q tests/e2e/test_e2e.py) ;;
         node) cmd=(node --test tests/e2e/e2e.test.mjs) ;;
-        go) cmd=(bash -c "cd bindings/go && go test -count=1 -run 'TestE2E' ./...") ;;
+        go) cmd=(bash -c "cd bindings/go && CGO_ENABLED=1 go test -count=1 -v -tags e2e -run 'TestE2E' ./...") ;;
         c) cmd=("$root/target/c-test/e2e") ;;
         dotnet) cmd=(bash tests/e2e/dotnet.sh) ;;
         *) echo "unknown suite $suite"; exit 2 ;;
