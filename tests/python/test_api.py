@@ -196,7 +196,8 @@ def test_sign_request_returns_a_dict(creds):
     )
     assert isinstance(h, dict)
     assert set(h) == {"X-Amz-Date", "x-amz-content-sha256", "Authorization"}
-    assert h["x-amz-content-sha256"] == "UNSIGNED-PAYLOAD"  # the core's S3 default
+    # the core's S3 header-signing default: the body's SHA-256 (UNSIGNED-PAYLOAD only if asked)
+    assert h["x-amz-content-sha256"] == hashlib.sha256(b"hello").hexdigest()
     assert h.signed_headers == ["content-type", "host", "x-amz-content-sha256", "x-amz-date"]
     assert h.signed_at == datetime.datetime(2013, 5, 24, tzinfo=UTC)
     assert h["Authorization"] == h.authorization
