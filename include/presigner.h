@@ -495,6 +495,21 @@ presigner_status presigner_s3_presign(const presigner_s3 *s3,
                                       presigner_presigned **out);
 
 /**
+ * Presigns `method` on `bucket`/`key` like `presigner_s3_presign` but computes and returns
+ * only the URL (faster: no canonical request, headers or other fields are kept). `*out` is a
+ * list holding that one URL (`presigner_url_list_get(list, 0, …)`).
+ */
+presigner_status presigner_s3_presign_url_only(const presigner_s3 *s3,
+                                               const char *method,
+                                               size_t method_len,
+                                               const char *bucket,
+                                               size_t bucket_len,
+                                               const char *key,
+                                               size_t key_len,
+                                               const presigner_presign_options *options,
+                                               presigner_url_list **out);
+
+/**
  * Presigns the same request for `keys_len` keys at one signing time; stops at the first
  * invalid key. `keys` may be NULL when `keys_len` is 0.
  */

@@ -616,31 +616,32 @@ func isSimple(o *PresignOptions) bool {
 	return len(o.Headers) == 0 && len(o.Query) == 0 && o.VersionID == "" && o.Response == (ResponseOverrides{}) && !o.Now.IsZero()
 }
 
-// PresignGet returns a presigned GET URL (reading only the URL back from the library).
+// PresignGet returns a presigned GET URL (the library computes and returns only the URL).
 func (s *S3Presigner) PresignGet(bucket, key string, opts PresignOptions) (string, error) {
-	if !isSimple(&opts) {
-		r, err := s.Presign(http.MethodGet, bucket, key, opts)
-		if err != nil {
-			return "", err
-		}
-		return r.URL, nil
-	}
 	sp, err := s.handle()
 	if err != nil {
 		return "", err
 	}
-	h := getSimpleOptions()
-	if h == nil {
-		return "", newError(C.PRESIGNER_STATUS_NULL_ARGUMENT, "cannot allocate options")
+	var h *C.presigner_presign_options
+	if isSimple(&opts) {
+		h = getSimpleOptions()
+		if h == nil {
+			return "", newError(C.PRESIGNER_STATUS_NULL_ARGUMENT, "cannot allocate options")
+		}
+		defer putSimpleOptions(h)
+		C.presigner_presign_options_set_expires_in(h, C.int64_t(expiresSeconds(opts.ExpiresIn)))
+		C.presigner_presign_options_set_now(h, C.int64_t(opts.Now.Unix()))
+	} else {
+		if h, err = buildOptions(&opts, true); err != nil {
+			return "", err
+		}
+		defer C.presigner_presign_options_free(h)
 	}
-	defer putSimpleOptions(h)
-	C.presigner_presign_options_set_expires_in(h, C.int64_t(expiresSeconds(opts.ExpiresIn)))
-	C.presigner_presign_options_set_now(h, C.int64_t(opts.Now.Unix()))
-	var out *C.presigner_presigned
+	var out *C.presigner_url_list
 	err = call(func() C.presigner_status {
 		b, bl := cs(bucket)
 		k, kl := cs(key)
-		return C.presigner_s3_presign(sp, (*C.char)(unsafe.Pointer(unsafe.StringData("GET"))), 3, b, bl, k, kl, h, &out)
+		return C.presigner_s3_presign_url_only(sp, (*C.char)(unsafe.Pointer(unsafe.StringData("GET"))), 3, b, bl, k, kl, h, &out)
 	})
 	runtime.KeepAlive(bucket)
 	runtime.KeepAlive(key)
@@ -649,9 +650,9 @@ func (s *S3Presigner) PresignGet(bucket, key string, opts PresignOptions) (strin
 		return "", err
 	}
 	var u C.presigner_str
-	C.presigner_presigned_url(out, &u)
+	C.presigner_url_list_get(out, 0, &u)
 	url := gostr(u)
-	C.presigner_presigned_free(out)
+	C.presigner_url_list_free(out)
 	return url, nil
 }
 

@@ -652,6 +652,29 @@ static void test_s3_features(void) {
   ok(strstr(f.canonical_request.data, "x-amz-meta-a:b c\n") != NULL, "header value trimmed");
   presigner_presigned_free(p);
 
+  /* presign_url_only: the same URL as presign, alone in a list */
+  {
+    presigner_presigned *full = NULL;
+    presigner_url_list *one = NULL;
+    expect_status(presigner_s3_presign(s3, S("GET"), S("my-bucket"), S("dir/a b+c.txt"), o, &full),
+                  PRESIGNER_STATUS_OK, "presign for url_only");
+    expect_status(presigner_s3_presign_url_only(s3, S("GET"), S("my-bucket"), S("dir/a b+c.txt"), o,
+                                                &one),
+                  PRESIGNER_STATUS_OK, "presign_url_only");
+    presigner_str a = {0}, b = {0};
+    size_t cnt = 0;
+    presigner_presigned_url(full, &a);
+    presigner_url_list_count(one, &cnt);
+    presigner_url_list_get(one, 0, &b);
+    ok(cnt == 1 && a.len == b.len && memcmp(a.data, b.data, a.len) == 0 && b.data[b.len] == '\0',
+       "presign_url_only gives presign's URL");
+    presigner_url_list *sentinel = (presigner_url_list *)&passed, *bad = sentinel;
+    expect_status(presigner_s3_presign_url_only(s3, S("GET"), S("my-bucket"), S(""), o, &bad),
+                  PRESIGNER_STATUS_INVALID_KEY, "presign_url_only bad key");
+    ok(bad == sentinel, "url_only out untouched");
+    presigner_url_list_free(one);
+    presigner_presigned_free(full);
+  }
   /* presign_many: same signing time, URLs in key order */
   presigner_str keys[3] = {{S("a.txt")}, {S("b.txt")}, {S("c/d.txt")}};
   presigner_url_list *list = NULL;

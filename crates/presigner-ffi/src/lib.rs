@@ -995,6 +995,38 @@ pub unsafe extern "C" fn presigner_s3_presign(
     })
 }
 
+/// Presigns `method` on `bucket`/`key` like `presigner_s3_presign` but computes and returns
+/// only the URL (faster: no canonical request, headers or other fields are kept). `*out` is a
+/// list holding that one URL (`presigner_url_list_get(list, 0, …)`).
+#[no_mangle]
+pub unsafe extern "C" fn presigner_s3_presign_url_only(
+    s3: *const presigner_s3,
+    method: *const c_char,
+    method_len: usize,
+    bucket: *const c_char,
+    bucket_len: usize,
+    key: *const c_char,
+    key_len: usize,
+    options: *const presigner_presign_options,
+    out: *mut *mut presigner_url_list,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let s3 = unsafe { handle(s3, "s3") }?;
+        let method = unsafe { str_arg(method, method_len, "method") }?;
+        let bucket = unsafe { str_arg(bucket, bucket_len, "bucket") }?;
+        let key = unsafe { str_arg(key, key_len, "key") }?;
+        let url = s3
+            .inner
+            .presign_url_only(method, bucket, key, options_or_default(options))?;
+        let list = presigner_url_list {
+            urls: vec![OutStr::new(&url)],
+        };
+        unsafe { write_out(out, boxed(list)) };
+        Ok(())
+    })
+}
+
 /// Presigns the same request for `keys_len` keys at one signing time; stops at the first
 /// invalid key. `keys` may be NULL when `keys_len` is 0.
 #[no_mangle]
