@@ -182,7 +182,9 @@ fn signed_put() -> (String, Vec<(String, String)>) {
 }
 
 /// Host, path and decoded query multiset: what a server acts on.
-fn request_shape(url: &str) -> Option<(String, String, BTreeMap<(Vec<u8>, Vec<u8>), usize>)> {
+type Shape = (String, String, BTreeMap<(Vec<u8>, Vec<u8>), usize>);
+
+fn request_shape(url: &str) -> Option<Shape> {
     let rest = url.strip_prefix("https://")?;
     let (authority, target) = rest.split_at(rest.find('/')?);
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
