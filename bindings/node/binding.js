@@ -840,3 +840,5 @@ module.exports.S3Presigner = nativeBinding.S3Presigner
 module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.presignUrl = nativeBinding.presignUrl
 module.exports.signRequest = nativeBinding.signRequest
+module.exports.verifyPresigned = nativeBinding.verifyPresigned
+module.exports.verifyRequest = nativeBinding.verifyRequest

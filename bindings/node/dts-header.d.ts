@@ -20,6 +20,17 @@ export type ErrorCode =
   | 'profile_error'
   | 'credentials_expired'
   | 'credentials_expire_before_url'
+  | 'unsupported_algorithm'
+  | 'malformed_request'
+  | 'invalid_credential_scope'
+  | 'scope_mismatch'
+  | 'duplicate_parameter'
+  | 'missing_signed_header'
+  | 'unknown_access_key'
+  | 'invalid_session_token'
+  | 'request_expired'
+  | 'request_not_yet_valid'
+  | 'signature_mismatch'
 
 /** Every error presigner raises for a value it rejects; `code` never changes once released. */
 export declare class PresignerError extends Error {
@@ -27,6 +38,10 @@ export declare class PresignerError extends Error {
   readonly name: 'PresignerError'
   readonly code: ErrorCode
 }
+
+/** What a verifier's credentials lookup gives for an access key id: the secret, the secret
+ * with the session token requests must carry, or a `Credentials` object. */
+export type CredentialsLookupResult = string | SecretInput | Credentials
 
 /** The codes `PresignerError.code` can take, in a fixed order. */
 export declare const ERROR_CODES: readonly ErrorCode[]

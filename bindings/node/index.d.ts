@@ -20,6 +20,17 @@ export type ErrorCode =
   | 'profile_error'
   | 'credentials_expired'
   | 'credentials_expire_before_url'
+  | 'unsupported_algorithm'
+  | 'malformed_request'
+  | 'invalid_credential_scope'
+  | 'scope_mismatch'
+  | 'duplicate_parameter'
+  | 'missing_signed_header'
+  | 'unknown_access_key'
+  | 'invalid_session_token'
+  | 'request_expired'
+  | 'request_not_yet_valid'
+  | 'signature_mismatch'
 
 /** Every error presigner raises for a value it rejects; `code` never changes once released. */
 export declare class PresignerError extends Error {
@@ -27,6 +38,10 @@ export declare class PresignerError extends Error {
   readonly name: 'PresignerError'
   readonly code: ErrorCode
 }
+
+/** What a verifier's credentials lookup gives for an access key id: the secret, the secret
+ * with the session token requests must carry, or a `Credentials` object. */
+export type CredentialsLookupResult = string | SecretInput | Credentials
 
 /** The codes `PresignerError.code` can take, in a fixed order. */
 export declare const ERROR_CODES: readonly ErrorCode[]
@@ -173,6 +188,13 @@ export interface S3PresignOptions {
   now?: Date | number
 }
 
+/** What a credentials lookup may return besides a string or a `Credentials`. */
+export interface SecretInput {
+  secretAccessKey: string
+  /** When given, only requests carrying exactly this `X-Amz-Security-Token` verify. */
+  sessionToken?: string
+}
+
 /** A request signed with an `Authorization` header. */
 export interface SignedRequest {
   /**
@@ -211,3 +233,56 @@ export interface SignRequestOptions {
   /** Add and sign `x-amz-content-sha256` (default: true for `s3` only). */
   contentSha256Header?: boolean
 }
+
+/** A request that verified: who signed it, for what, and until when it is valid. */
+export interface Verified {
+  accessKeyId: string
+  region: string
+  service: string
+  /** Signed header names, lower-case and sorted. */
+  signedHeaders: Array<string>
+  signedAt: Date
+  /** Presigned: `X-Amz-Date + X-Amz-Expires`. Header auth: `X-Amz-Date` + `maxSkew`. */
+  expiresAt: Date
+}
+
+/** Options of `verifyPresigned` and `verifyRequest`. */
+export interface VerifyOptions {
+  /** The request's headers (include `Host` when the URL's authority is not what the client sent). */
+  headers?: Record<string, string> | Array<[string, string]>
+  /**
+   * Access key id → secret, `{ secretAccessKey, sessionToken }` or `Credentials` (an object or
+   * a `Map`), or a function returning one of those, or `null`/`undefined` when unknown.
+   * Credentials with a session token accept only requests carrying exactly that token.
+   */
+  credentials: Record<string, CredentialsLookupResult> | Map<string, CredentialsLookupResult> | ((accessKeyId: string) => CredentialsLookupResult | null | undefined)
+  /** Reject scopes for another region. */
+  region?: string
+  /** Reject scopes for another service. */
+  service?: string
+  /** The time to check against (default: the clock). */
+  now?: Date | number
+  /** Seconds `X-Amz-Date` may be ahead of `now` (header auth: also behind), default 900. */
+  maxSkew?: number
+  /** Canonicalization overrides (on top of `service`'s defaults, else the scope's service's). */
+  normalizePath?: boolean
+  doubleEncode?: boolean
+  /**
+   * `verifyRequest`: the hex SHA-256 of the body received (default: its `x-amz-content-sha256`
+   * header). `verifyPresigned`: the payload hash the URL was signed with, if not the default.
+   */
+  payloadHash?: string
+  omitSessionToken?: boolean
+}
+
+/**
+ * Verifies a presigned URL as received (the full URL, path as sent); returns who signed it
+ * and until when it is valid, or throws a `PresignerError` whose `code` says why not.
+ */
+export declare function verifyPresigned(method: string, url: string, options: VerifyOptions): Verified
+
+/**
+ * Verifies a request signed with an `Authorization` header (`payloadHash`: the hex SHA-256 of
+ * the body received; default: its `x-amz-content-sha256` header).
+ */
+export declare function verifyRequest(method: string, url: string, options: VerifyOptions): Verified

@@ -9,7 +9,8 @@ const native = require('./binding.js')
 const ERROR_CODES = Object.freeze(native.errorCodes())
 const CORE_CODES = new Set(ERROR_CODES)
 
-/** Every error presigner raises for a value it rejects; `code` is stable. */
+/** Every error presigner raises for a value it rejects or a request that fails verification;
+ * `code` is stable. */
 class PresignerError extends Error {
   constructor(message, code) {
     super(message)
@@ -92,6 +93,55 @@ function signRequest(method, url, options) {
   } catch (e) {
     throw convert(e, signRequest)
   }
+}
+
+// The verifiers' `credentials`: an object or Map (access key id → secret, { secretAccessKey,
+// sessionToken } or Credentials) or a function. The native side calls one function; an exception
+// that function throws is rethrown unchanged (never turned into a PresignerError).
+function lookupOf(credentials, fn) {
+  if (typeof credentials === 'function') return credentials
+  if (credentials instanceof Map) return (id) => credentials.get(id)
+  if (typeof credentials === 'object' && credentials !== null && !Array.isArray(credentials)) {
+    return (id) => (Object.prototype.hasOwnProperty.call(credentials, id) ? credentials[id] : undefined)
+  }
+  const e = new TypeError(
+    'options.credentials must be an object or Map of access key id to secret, { secretAccessKey, sessionToken } or Credentials, or a function',
+  )
+  e.code = 'ERR_INVALID_ARG_TYPE'
+  Error.captureStackTrace(e, fn)
+  throw e
+}
+
+function verify(nativeFn, fn, method, url, options) {
+  mustBeString(method, 'method', fn)
+  mustBeString(url, 'url', fn)
+  mustBeOptions(options, 'options', fn, true)
+  const lookup = lookupOf(options.credentials, fn)
+  let thrown = null
+  const guarded = (id) => {
+    try {
+      return lookup(id)
+    } catch (e) {
+      thrown = { e }
+      throw e
+    }
+  }
+  try {
+    return nativeFn(method, url, { ...options, credentials: guarded })
+  } catch (e) {
+    if (thrown !== null) throw thrown.e
+    throw convert(e, fn)
+  }
+}
+
+/** Verifies a presigned URL as received; throws a PresignerError whose `code` says why not. */
+function verifyPresigned(method, url, options) {
+  return verify(native.verifyPresigned, verifyPresigned, method, url, options)
+}
+
+/** Verifies a request signed with an `Authorization` header. */
+function verifyRequest(method, url, options) {
+  return verify(native.verifyRequest, verifyRequest, method, url, options)
 }
 
 const { Credentials: NativeCredentials, S3Presigner: NativeS3Presigner } = native
@@ -237,6 +287,8 @@ module.exports = {
   S3Presigner,
   presignUrl,
   signRequest,
+  verifyPresigned,
+  verifyRequest,
   errorCodes: () => ERROR_CODES.slice(),
   ERROR_CODES,
   PresignerError,

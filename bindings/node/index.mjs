@@ -9,6 +9,8 @@ export const {
   S3Presigner,
   presignUrl,
   signRequest,
+  verifyPresigned,
+  verifyRequest,
   errorCodes,
   ERROR_CODES,
   PresignerError,

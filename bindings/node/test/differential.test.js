@@ -120,12 +120,9 @@ test(`presignUrl (generic services) matches @smithy/signature-v4 (${RUNS} random
     { weight: 6, arbitrary: text(1, 10).map(sigv4Encode) },
     { weight: 1, arbitrary: fc.constantFrom('.', '..', '') },
   )
-  // A path whose last segment is `.` or `..` is left out: the core keeps a trailing `/` there
-  // (RFC 3986 remove_dot_segments: `/a/.` → `/a/`), smithy and botocore drop it (`/a`). Reported
-  // to the core's owner; until it is settled the two cannot be compared on such paths.
+  // Paths ending in a `.` or `..` segment included: `/a/.` normalizes to `/a` in both.
   const path = fc
     .array(segment, { minLength: 0, maxLength: 6 })
-    .filter((segs) => segs.length === 0 || (segs[segs.length - 1] !== '.' && segs[segs.length - 1] !== '..'))
     .chain((segs) => fc.boolean().map((trailing) => '/' + segs.join('/') + (trailing && segs.length ? '/' : '')))
   const service = fc.constantFrom('sts', 'execute-api', 'rds-db', 'iam', 'es', 'service', 'lambda')
   const host = fc.tuple(token(1, 12), fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }))

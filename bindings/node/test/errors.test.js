@@ -9,7 +9,7 @@ const os = require('node:os')
 const path = require('node:path')
 const util = require('node:util')
 const presigner = require('..')
-const { Credentials, S3Presigner, presignUrl, signRequest, PresignerError, ERROR_CODES } = presigner
+const { Credentials, S3Presigner, presignUrl, signRequest, verifyPresigned, PresignerError, ERROR_CODES } = presigner
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'
 const TOKEN = 'FwoGZXIvYXdzEXAMPLETOKENVALUE'
@@ -32,6 +32,10 @@ function withEmptyEnvironment(fn) {
     fs.rmSync(home, { recursive: true, force: true })
   }
 }
+
+// A URL presigned at NOW for 600 s, and a verifier call with it (see verify.test.js for more).
+const signedUrl = s3.presignGet('bucket', 'key', { now: NOW, expiresIn: 600 })
+const verify = (url, o = {}, method = 'GET') => verifyPresigned(method, url, { credentials: { AKIDEXAMPLE: SECRET }, now: NOW + 1, ...o })
 
 const cases = {
   invalid_expiry: () => s3.presignGet('bucket', 'key', { expiresIn: 604801 }),
@@ -56,11 +60,22 @@ const cases = {
       now: NOW,
       expiresIn: 3600,
     }),
+  unsupported_algorithm: () => verify(signedUrl.replace('AWS4-HMAC-SHA256', 'AWS4-ECDSA-P256-SHA256')),
+  malformed_request: () => verify(signedUrl.replace(/&X-Amz-Signature=\w+/, '')),
+  invalid_credential_scope: () => verify(signedUrl.replace('aws4_request', 'aws4')),
+  scope_mismatch: () => verify(signedUrl, { region: 'eu-west-1' }),
+  duplicate_parameter: () => verify(signedUrl + '&X-Amz-Expires=600'),
+  missing_signed_header: () => verify(signedUrl.replace('X-Amz-SignedHeaders=host', 'X-Amz-SignedHeaders=host%3Bx-amz-meta-a')),
+  unknown_access_key: () => verify(signedUrl, { credentials: {} }),
+  invalid_session_token: () => verify(signedUrl, { credentials: { AKIDEXAMPLE: { secretAccessKey: SECRET, sessionToken: TOKEN } } }),
+  request_expired: () => verify(signedUrl, { now: NOW + 600 }),
+  request_not_yet_valid: () => verify(signedUrl, { now: NOW - 901 }),
+  signature_mismatch: () => verify(signedUrl, { credentials: { AKIDEXAMPLE: 'not-the-secret' } }),
 }
 
 test('every core error code has a case here', () => {
   assert.deepEqual(Object.keys(cases).sort(), [...ERROR_CODES].sort())
-  assert.equal(ERROR_CODES.length, 17)
+  assert.equal(ERROR_CODES.length, 28)
 })
 
 for (const [code, fn] of Object.entries(cases)) {

@@ -6,6 +6,9 @@ import {
   S3Presigner,
   presignUrl,
   signRequest,
+  verifyPresigned,
+  verifyRequest,
+  type Verified,
   type ErrorCode,
   type PresignedRequest,
   type S3PresignOptions,
@@ -53,4 +56,11 @@ s3.presignGet('b', 'k', { expiresIn: '60' })
 // @ts-expect-error: addressingStyle is one of three strings
 new S3Presigner({ addressingStyle: 'sideways' })
 
-console.log(link, expires, headers, urls, token.url, auth)
+const verified: Verified = verifyPresigned('GET', link, { credentials: { AKID: 'SECRET' }, service: 's3', maxSkew: 60 })
+const when: Date = verified.expiresAt
+verifyPresigned('GET', link, { credentials: new Map([['AKID', { secretAccessKey: 'SECRET', sessionToken: 'T' }]]) })
+verifyRequest('PUT', link, { headers: signed.headers, payloadHash: 'UNSIGNED-PAYLOAD', credentials: (id: string) => (id === 'AKID' ? creds : null) })
+// @ts-expect-error: credentials are required
+verifyPresigned('GET', link, {})
+
+console.log(link, expires, headers, urls, token.url, auth, when)

@@ -308,7 +308,8 @@ pub struct S3PresignerOptions {
 }
 
 /// Per-URL options of `S3Presigner` methods.
-#[napi(object, object_to_js = false)]
+#[napi(object, object_to_js = false, object_from_js = false)]
+#[derive(Default)]
 pub struct S3PresignOptions {
     /// Seconds the URL stays valid, 1..=604800 (default 3600).
     pub expires_in: Option<f64>,
@@ -332,24 +333,134 @@ pub struct S3PresignOptions {
     pub now: Option<Time>,
 }
 
+/// Reads the options of `S3PresignOptions` (`$field: Inner type, "jsName"`) either from the
+/// keys an object actually has, or field by field.
+macro_rules! s3_presign_options_fields {
+    ($m:ident) => {
+        $m! {
+            expires_in: f64, "expiresIn";
+            headers: Pairs, "headers";
+            query: Pairs, "query";
+            version_id: String, "versionId";
+            response_content_disposition: String, "responseContentDisposition";
+            response_content_type: String, "responseContentType";
+            response_cache_control: String, "responseCacheControl";
+            response_content_language: String, "responseContentLanguage";
+            response_content_encoding: String, "responseContentEncoding";
+            response_expires: String, "responseExpires";
+            content_type: String, "contentType";
+            now: Time, "now";
+        }
+    };
+}
+
+const S3_PRESIGN_OPTIONS: &str = "S3PresignOptions";
+
+/// True for `{...}` literals and `Object.create(null)`: objects whose every option is an
+/// enumerable property (own or of a plain prototype), so their keys can be listed.
+unsafe fn is_plain_object(env: sys::napi_env, v: sys::napi_value) -> napi::Result<bool> {
+    let mut proto = std::ptr::null_mut();
+    napi::check_status!(unsafe { sys::napi_get_prototype(env, v, &mut proto) })?;
+    let mut t = 0;
+    napi::check_status!(unsafe { sys::napi_typeof(env, proto, &mut t) })?;
+    if ValueType::from(t) == ValueType::Null {
+        return Ok(true);
+    }
+    let mut empty = std::ptr::null_mut();
+    napi::check_status!(unsafe { sys::napi_create_object(env, &mut empty) })?;
+    let mut object_proto = std::ptr::null_mut();
+    napi::check_status!(unsafe { sys::napi_get_prototype(env, empty, &mut object_proto) })?;
+    let mut same = false;
+    napi::check_status!(unsafe { sys::napi_strict_equals(env, proto, object_proto, &mut same) })?;
+    Ok(same)
+}
+
+impl ValidateNapiValue for S3PresignOptions {}
+
+impl FromNapiValue for S3PresignOptions {
+    /// Instead of one named-property lookup per field (13 of them, each internalizing the
+    /// name), a plain object's keys are listed once and only the options present are read.
+    /// Other objects (class instances with getters, …) are read field by field, as before.
+    unsafe fn from_napi_value(env: sys::napi_env, v: sys::napi_value) -> napi::Result<Self> {
+        unsafe { napi::bindgen_prelude::Object::from_napi_value(env, v) }?;
+        let mut o = S3PresignOptions::default();
+        if !unsafe { is_plain_object(env, v) }? {
+            macro_rules! by_field {
+                ($($f:ident: $t:ty, $js:literal;)*) => {$(
+                    let raw = unsafe {
+                        napi::bindgen_prelude::get_named_property_raw(env, v, concat!($js, "\0").as_ptr().cast())
+                    }?;
+                    o.$f = unsafe {
+                        napi::bindgen_prelude::from_raw_optional_field::<$t>(env, raw, S3_PRESIGN_OPTIONS, $js)
+                    }?;
+                )*};
+            }
+            s3_presign_options_fields!(by_field);
+            return Ok(o);
+        }
+        let mut names = std::ptr::null_mut();
+        napi::check_status!(unsafe { sys::napi_get_property_names(env, v, &mut names) })?;
+        let mut len = 0u32;
+        napi::check_status!(unsafe { sys::napi_get_array_length(env, names, &mut len) })?;
+        for i in 0..len {
+            let mut key = std::ptr::null_mut();
+            napi::check_status!(unsafe { sys::napi_get_element(env, names, i, &mut key) })?;
+            // Every option name is shorter than 32 bytes: longer keys are not options.
+            let mut buf = [0u8; 32];
+            let mut n = 0usize;
+            napi::check_status!(unsafe {
+                sys::napi_get_value_string_utf8(
+                    env,
+                    key,
+                    buf.as_mut_ptr().cast(),
+                    buf.len(),
+                    &mut n,
+                )
+            })?;
+            if n >= buf.len() - 1 {
+                continue;
+            }
+            let mut raw = std::ptr::null_mut();
+            napi::check_status!(unsafe { sys::napi_get_property(env, v, key, &mut raw) })?;
+            let mut t = 0;
+            napi::check_status!(unsafe { sys::napi_typeof(env, raw, &mut t) })?;
+            let raw = (ValueType::from(t) != ValueType::Undefined).then_some(raw);
+            macro_rules! by_key {
+                ($($f:ident: $t:ty, $js:literal;)*) => {
+                    match std::str::from_utf8(&buf[..n]).unwrap_or("") {
+                        $($js => {
+                            o.$f = unsafe {
+                                napi::bindgen_prelude::from_raw_optional_field::<$t>(env, raw, S3_PRESIGN_OPTIONS, $js)
+                            }?;
+                        })*
+                        _ => {}
+                    }
+                };
+            }
+            s3_presign_options_fields!(by_key);
+        }
+        Ok(o)
+    }
+}
+
 impl S3PresignOptions {
-    fn to_core(&self) -> Result<PresignOptions> {
-        let mut headers = self.headers.clone().unwrap_or_default().0;
-        if let Some(ct) = &self.content_type {
-            headers.push(("Content-Type".into(), ct.clone()));
+    fn into_core(self) -> Result<PresignOptions> {
+        let mut headers = self.headers.map(|p| p.0).unwrap_or_default();
+        if let Some(ct) = self.content_type {
+            headers.push(("Content-Type".into(), ct));
         }
         Ok(PresignOptions {
             expires_in: expires_in(self.expires_in)?,
             headers,
-            query: self.query.clone().unwrap_or_default().0,
-            version_id: self.version_id.clone(),
+            query: self.query.map(|p| p.0).unwrap_or_default(),
+            version_id: self.version_id,
             response: ResponseOverrides {
-                content_type: self.response_content_type.clone(),
-                content_disposition: self.response_content_disposition.clone(),
-                content_language: self.response_content_language.clone(),
-                content_encoding: self.response_content_encoding.clone(),
-                cache_control: self.response_cache_control.clone(),
-                expires: self.response_expires.clone(),
+                content_type: self.response_content_type,
+                content_disposition: self.response_content_disposition,
+                content_language: self.response_content_language,
+                content_encoding: self.response_content_encoding,
+                cache_control: self.response_cache_control,
+                expires: self.response_expires,
             },
             now: guard(|| now(self.now))?,
         })
@@ -358,7 +469,7 @@ impl S3PresignOptions {
 
 fn s3_options(options: Option<S3PresignOptions>) -> Result<PresignOptions> {
     match options {
-        Some(o) => o.to_core(),
+        Some(o) => o.into_core(),
         None => Ok(PresignOptions::default()),
     }
 }
@@ -436,7 +547,7 @@ impl S3Presigner {
         options: Option<S3PresignOptions>,
     ) -> Result<String> {
         let o = s3_options(options)?;
-        guard(|| self.inner.presign_get(&bucket, &key, &o))
+        guard(|| self.inner.presign_url_only("GET", &bucket, &key, &o))
     }
 
     /// A presigned PUT (`contentType`, when given, is signed and must be sent as is).
@@ -471,6 +582,8 @@ impl S3Presigner {
 /// Canonicalization overrides shared by `presignUrl` and `signRequest`.
 struct SettingsInput<'a> {
     service: &'a str,
+    /// `signRequest`: the header-signing defaults (S3 signs the body's SHA-256).
+    for_headers: bool,
     normalize_path: Option<bool>,
     double_encode: Option<bool>,
     payload_hash: Option<&'a str>,
@@ -480,7 +593,11 @@ struct SettingsInput<'a> {
 
 impl SettingsInput<'_> {
     fn build(&self) -> presigner::Result<SigningSettings> {
-        let mut s = SigningSettings::for_service(self.service);
+        let mut s = if self.for_headers {
+            SigningSettings::for_service_headers(self.service)
+        } else {
+            SigningSettings::for_service(self.service)
+        };
         if let Some(b) = self.normalize_path {
             s.normalize_path = b;
         }
@@ -543,6 +660,7 @@ pub fn presign_url(
     guard(move || {
         let settings = SettingsInput {
             service: &options.service,
+            for_headers: false,
             normalize_path: options.normalize_path,
             double_encode: options.double_encode,
             payload_hash: options.payload_hash.as_deref(),
@@ -608,6 +726,7 @@ pub fn sign_request(
     guard(move || {
         let settings = SettingsInput {
             service: &options.service,
+            for_headers: true,
             normalize_path: options.normalize_path,
             double_encode: options.double_encode,
             payload_hash: options.payload_hash.as_deref(),
@@ -642,4 +761,319 @@ pub fn error_codes() -> Vec<String> {
         .iter()
         .map(|k| k.code().to_owned())
         .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification (server side)
+
+/// The `credentials` of the verifiers, as the JS loader passes it: a function
+/// `(accessKeyId) => secret | { secretAccessKey, sessionToken? } | Credentials | null | undefined`
+/// (the loader turns objects and `Map`s into such a function).
+pub struct LookupFn {
+    env: sys::napi_env,
+    func: sys::napi_value,
+}
+
+impl TypeName for LookupFn {
+    fn type_name() -> &'static str {
+        "Function"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Function
+    }
+}
+
+impl ValidateNapiValue for LookupFn {}
+
+impl FromNapiValue for LookupFn {
+    unsafe fn from_napi_value(env: sys::napi_env, v: sys::napi_value) -> napi::Result<Self> {
+        let mut t = 0;
+        napi::check_status!(unsafe { sys::napi_typeof(env, v, &mut t) })?;
+        if ValueType::from(t) != ValueType::Function {
+            return Err(napi::Error::new(
+                napi::Status::FunctionExpected,
+                "credentials must be an object or Map of access key id to secret, or a function"
+                    .to_owned(),
+            ));
+        }
+        Ok(LookupFn { env, func: v })
+    }
+}
+
+/// A failure of the lookup itself: the JS function threw (the exception stays pending and
+/// propagates as is), or it returned a value of the wrong type.
+const PENDING: Code = "PendingException";
+
+impl LookupFn {
+    /// Calls the function on the JS thread of this call; `Ok(None)` for an unknown key.
+    fn find(&self, akid: &str) -> Result<Option<CoreCredentials>> {
+        let env = self.env;
+        let napi_err = |e: napi::Error| type_error(e.reason.clone());
+        let arg = unsafe {
+            <String as napi::bindgen_prelude::ToNapiValue>::to_napi_value(env, akid.to_owned())
+        }
+        .map_err(napi_err)?;
+        let mut this = std::ptr::null_mut();
+        napi::check_status!(unsafe { sys::napi_get_undefined(env, &mut this) })
+            .map_err(napi_err)?;
+        let mut ret = std::ptr::null_mut();
+        let status = unsafe { sys::napi_call_function(env, this, self.func, 1, &arg, &mut ret) };
+        if status == sys::Status::napi_pending_exception {
+            return Err(napi::Error::new(
+                PENDING,
+                "the credentials lookup threw".to_owned(),
+            ));
+        }
+        napi::check_status!(status).map_err(napi_err)?;
+        let mut t = 0;
+        napi::check_status!(unsafe { sys::napi_typeof(env, ret, &mut t) }).map_err(napi_err)?;
+        let bad = || {
+            type_error(
+                "the credentials lookup must give a secret string, { secretAccessKey, sessionToken }, \
+                 a Credentials object, or null/undefined for an unknown access key id",
+            )
+        };
+        match ValueType::from(t) {
+            ValueType::Undefined | ValueType::Null => Ok(None),
+            ValueType::String => {
+                let secret = unsafe { String::from_napi_value(env, ret) }.map_err(napi_err)?;
+                guard(|| CoreCredentials::new(akid, secret)).map(Some)
+            }
+            ValueType::Object => {
+                if let Some(c) = unsafe { native_credentials(env, ret) } {
+                    return Ok(Some(c));
+                }
+                let plain = unsafe { SecretInput::from_napi_value(env, ret) }.map_err(|_| bad())?;
+                guard(|| {
+                    CoreCredentials::with_session(
+                        akid,
+                        plain.secret_access_key,
+                        plain.session_token,
+                        None,
+                    )
+                })
+                .map(Some)
+            }
+            _ => Err(bad()),
+        }
+    }
+}
+
+/// The credentials inside a `Credentials` object, `None` for any other object. (Not
+/// `from_napi_ref`: outside generated argument glue it has no conversion scope to register in.)
+unsafe fn native_credentials(env: sys::napi_env, v: sys::napi_value) -> Option<CoreCredentials> {
+    let mut wrapped: *mut std::ffi::c_void = std::ptr::null_mut();
+    if unsafe { sys::napi_unwrap(env, v, &mut wrapped) } != sys::Status::napi_ok
+        || wrapped.is_null()
+    {
+        return None;
+    }
+    let tag = <Credentials as napi::bindgen_prelude::TypeTag>::type_tag();
+    unsafe { napi::bindgen_prelude::validate_type_tag(env, v, &tag, "Credentials") }.ok()?;
+    // SAFETY: unwrapped and type-tagged as a `Credentials`, alive for this call.
+    Some(unsafe { &*(wrapped as *const Credentials) }.inner.clone())
+}
+
+/// What a credentials lookup may return besides a string or a `Credentials`.
+#[napi(object, object_to_js = false)]
+pub struct SecretInput {
+    pub secret_access_key: String,
+    /// When given, only requests carrying exactly this `X-Amz-Security-Token` verify.
+    pub session_token: Option<String>,
+}
+
+/// Options of `verifyPresigned` and `verifyRequest`.
+#[napi(object, object_to_js = false, js_name = "VerifyOptions")]
+pub struct VerifyOptionsJs {
+    /// The request's headers (include `Host` when the URL's authority is not what the client sent).
+    #[napi(ts_type = "Record<string, string> | Array<[string, string]>")]
+    pub headers: Option<Pairs>,
+    /// Access key id → secret, `{ secretAccessKey, sessionToken }` or `Credentials` (an object or
+    /// a `Map`), or a function returning one of those, or `null`/`undefined` when unknown.
+    /// Credentials with a session token accept only requests carrying exactly that token.
+    #[napi(
+        ts_type = "Record<string, CredentialsLookupResult> | Map<string, CredentialsLookupResult> | ((accessKeyId: string) => CredentialsLookupResult | null | undefined)"
+    )]
+    pub credentials: LookupFn,
+    /// Reject scopes for another region.
+    pub region: Option<String>,
+    /// Reject scopes for another service.
+    pub service: Option<String>,
+    /// The time to check against (default: the clock).
+    #[napi(ts_type = "Date | number")]
+    pub now: Option<Time>,
+    /// Seconds `X-Amz-Date` may be ahead of `now` (header auth: also behind), default 900.
+    pub max_skew: Option<f64>,
+    /// Canonicalization overrides (on top of `service`'s defaults, else the scope's service's).
+    pub normalize_path: Option<bool>,
+    pub double_encode: Option<bool>,
+    /// `verifyRequest`: the hex SHA-256 of the body received (default: its `x-amz-content-sha256`
+    /// header). `verifyPresigned`: the payload hash the URL was signed with, if not the default.
+    pub payload_hash: Option<String>,
+    pub omit_session_token: Option<bool>,
+}
+
+/// A request that verified: who signed it, for what, and until when it is valid.
+#[napi(object, object_from_js = false, js_name = "Verified")]
+pub struct VerifiedJs {
+    pub access_key_id: String,
+    pub region: String,
+    pub service: String,
+    /// Signed header names, lower-case and sorted.
+    pub signed_headers: Vec<String>,
+    #[napi(ts_type = "Date")]
+    pub signed_at: DateOut,
+    /// Presigned: `X-Amz-Date + X-Amz-Expires`. Header auth: `X-Amz-Date` + `maxSkew`.
+    #[napi(ts_type = "Date")]
+    pub expires_at: DateOut,
+}
+
+impl From<presigner::Verified> for VerifiedJs {
+    fn from(v: presigner::Verified) -> Self {
+        VerifiedJs {
+            access_key_id: v.access_key_id,
+            region: v.region,
+            service: v.service,
+            signed_headers: v.signed_headers,
+            signed_at: DateOut(v.signed_at),
+            expires_at: DateOut(v.expires_at),
+        }
+    }
+}
+
+fn scope_service(credential: &str) -> Option<String> {
+    credential.split('/').nth(3).map(str::to_owned)
+}
+
+fn presigned_scope_service(url: &str) -> Option<String> {
+    let query = url.split_once('?')?.1;
+    let query = query.split('#').next().unwrap_or(query);
+    query.split('&').find_map(|p| {
+        let v = p.strip_prefix("X-Amz-Credential=")?;
+        let decoded = presigner::encoding::decode_strict(v)?;
+        scope_service(&String::from_utf8(decoded).ok()?)
+    })
+}
+
+fn request_scope_service(headers: &[(String, String)]) -> Option<String> {
+    let (_, auth) = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("authorization"))?;
+    auth.split([' ', ','])
+        .find_map(|item| scope_service(item.trim().strip_prefix("Credential=")?))
+}
+
+/// The largest `maxSkew`: a week, the longest a presigned URL may live.
+const MAX_SKEW_SECS: f64 = 604_800.0;
+
+impl VerifyOptionsJs {
+    fn to_core(
+        &self,
+        settings_payload_hash: Option<&str>,
+        scope: impl FnOnce() -> Option<String>,
+    ) -> presigner::Result<presigner::VerifyOptions> {
+        let overridden = self.normalize_path.is_some()
+            || self.double_encode.is_some()
+            || settings_payload_hash.is_some()
+            || self.omit_session_token == Some(true);
+        let settings = if overridden {
+            let base = self.service.clone().or_else(scope).unwrap_or_default();
+            Some(
+                SettingsInput {
+                    service: &base,
+                    for_headers: false,
+                    normalize_path: self.normalize_path,
+                    double_encode: self.double_encode,
+                    payload_hash: settings_payload_hash,
+                    omit_session_token: self.omit_session_token,
+                    content_sha256_header: None,
+                }
+                .build()?,
+            )
+        } else {
+            None
+        };
+        let max_skew = match self.max_skew {
+            None => presigner::DEFAULT_MAX_SKEW,
+            Some(s) if s.is_finite() && (0.0..=MAX_SKEW_SECS).contains(&s) => {
+                std::time::Duration::from_secs_f64(s)
+            }
+            Some(s) => {
+                return Err(presigner::Error::InvalidOption {
+                    option: "maxSkew".into(),
+                    reason: format!("{s} seconds is not between 0 and {MAX_SKEW_SECS}"),
+                })
+            }
+        };
+        Ok(presigner::VerifyOptions {
+            now: now(self.now)?,
+            region: self.region.clone(),
+            service: self.service.clone(),
+            max_skew,
+            settings,
+        })
+    }
+}
+
+/// Runs a verifier with the JS lookup; an exception the lookup threw (or a wrong value it
+/// returned) wins over the verifier's own error.
+fn verify_with(
+    lookup: &LookupFn,
+    f: impl FnOnce(&dyn Fn(&str) -> Option<CoreCredentials>) -> presigner::Result<presigner::Verified>,
+) -> Result<VerifiedJs> {
+    let failed: std::cell::RefCell<Option<napi::Error<Code>>> = std::cell::RefCell::new(None);
+    let find = |akid: &str| -> Option<CoreCredentials> {
+        if failed.borrow().is_some() {
+            return None;
+        }
+        match lookup.find(akid) {
+            Ok(c) => c,
+            Err(e) => {
+                *failed.borrow_mut() = Some(e);
+                None
+            }
+        }
+    };
+    let result = guard(|| f(&find));
+    if let Some(e) = failed.into_inner() {
+        return Err(e);
+    }
+    result.map(Into::into)
+}
+
+/// Verifies a presigned URL as received (the full URL, path as sent); returns who signed it
+/// and until when it is valid, or throws a `PresignerError` whose `code` says why not.
+#[napi]
+pub fn verify_presigned(
+    method: String,
+    url: String,
+    options: VerifyOptionsJs,
+) -> Result<VerifiedJs> {
+    let headers = options.headers.clone().unwrap_or_default().0;
+    let core = guard(|| {
+        options.to_core(options.payload_hash.as_deref(), || {
+            presigned_scope_service(&url)
+        })
+    })?;
+    verify_with(&options.credentials, |find| {
+        presigner::verify_presigned(&method, &url, &headers, &find, &core)
+    })
+}
+
+/// Verifies a request signed with an `Authorization` header (`payloadHash`: the hex SHA-256 of
+/// the body received; default: its `x-amz-content-sha256` header).
+#[napi]
+pub fn verify_request(method: String, url: String, options: VerifyOptionsJs) -> Result<VerifiedJs> {
+    let headers = options.headers.clone().unwrap_or_default().0;
+    let core = guard(|| options.to_core(None, || request_scope_service(&headers)))?;
+    verify_with(&options.credentials, |find| {
+        presigner::verify_request(
+            &method,
+            &url,
+            &headers,
+            options.payload_hash.as_deref(),
+            &find,
+            &core,
+        )
+    })
 }
