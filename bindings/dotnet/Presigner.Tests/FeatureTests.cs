@@ -29,6 +29,51 @@ namespace Presigning.Tests
         }
 
         [Case]
+        public static void ReusedOptionsFollowEveryChange()
+        {
+            // The native options handle is cached per PresignOptions; every change must still count.
+            using (var s3 = Fixtures.DocS3())
+            {
+                var o = new PresignOptions { Now = Fixtures.DocNow };
+                Func<PresignOptions> fresh = () =>
+                {
+                    var f = new PresignOptions { Now = o.Now, ExpiresIn = o.ExpiresIn, VersionId = o.VersionId, ResponseContentType = o.ResponseContentType };
+                    f.Headers.AddRange(o.Headers);
+                    f.Query.AddRange(o.Query);
+                    return f;
+                };
+                var seen = new HashSet<string>();
+                Action<string> same = what =>
+                {
+                    string a = s3.PresignGetUrl("examplebucket", "k", o), b = s3.PresignGetUrl("examplebucket", "k", fresh());
+                    Check.Equal(b, a, what);
+                    Check.Equal(b, s3.Presign("GET", "examplebucket", "k", o).UrlString, what + " (Presign)");
+                    Check.Equal(b, s3.PresignMany(HttpMethod.Get, "examplebucket", new[] { "k" }, o)[0], what + " (PresignMany)");
+                    Check.True(seen.Add(a), what + ": the URL changed");
+                };
+                same("initial");
+                o.Now = Fixtures.DocNow.AddSeconds(1);
+                same("Now");
+                o.ExpiresIn = TimeSpan.FromMinutes(5);
+                same("ExpiresIn");
+                o.Headers.Add("x-amz-meta-a", "b");
+                same("header added");
+                o.Headers[0] = new KeyValuePair<string, string>("x-amz-meta-a", "c");
+                same("header value replaced");
+                o.Query.Add("partNumber", "1");
+                same("query added");
+                o.VersionId = "v1";
+                same("VersionId");
+                o.ResponseContentType = "text/plain";
+                same("ResponseContentType");
+                o.Headers.Clear();
+                same("headers cleared");
+                o.Now = null;
+                Check.True(s3.PresignGetUrl("examplebucket", "k", o).Contains("X-Amz-Date="), "system clock");
+            }
+        }
+
+        [Case]
         public static void OptionsPutAndPresignMany()
         {
             using (var creds = Fixtures.DocCredentials())

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Net.Http;
 using System.Runtime.InteropServices;
+using System.Threading;
 
 namespace Presigning
 {
@@ -116,7 +117,59 @@ namespace Presigning
             return t.Ticks / TimeSpan.TicksPerSecond;
         }
 
-        /// <summary>Builds the native options handle (dispose it after the call).</summary>
+        // The native options handle of the last Build, with the values it was built from. A call
+        // reuses it while the options still hold those values (a few comparisons instead of four
+        // or more native calls and a SafeHandle per call). Replaced snapshots are not disposed
+        // here: another thread may be using that handle; the SafeHandle frees it once unreachable.
+        private sealed class Built
+        {
+            internal PresignOptionsHandle Handle;
+            internal TimeSpan? ExpiresIn;
+            internal DateTimeOffset? Now;
+            internal string VersionId, Rct, Rcd, Rcl, Rce, Rcc, Rex;
+            internal KeyValuePair<string, string>[] Headers, Query;
+        }
+
+        private Built _built;
+
+        private static bool Eq(string a, string b) { return string.Equals(a, b, StringComparison.Ordinal); }
+
+        private static bool Same(KeyValuePair<string, string>[] a, NameValueList b)
+        {
+            if (a.Length != b.Count) return false;
+            for (int i = 0; i < a.Length; i++)
+                if (!string.Equals(a[i].Key, b[i].Key, StringComparison.Ordinal)
+                    || !string.Equals(a[i].Value, b[i].Value, StringComparison.Ordinal)) return false;
+            return true;
+        }
+
+        /// <summary>
+        /// The native options handle for these values, built once and reused while the options
+        /// are unchanged (do not dispose it). Mutating options while another thread presigns with
+        /// them is a race, as for any mutable object.
+        /// </summary>
+        internal PresignOptionsHandle Handle()
+        {
+            Built b = Volatile.Read(ref _built);
+            if (b != null && b.ExpiresIn == ExpiresIn && b.Now == Now && Eq(b.VersionId, VersionId)
+                && Eq(b.Rct, ResponseContentType) && Eq(b.Rcd, ResponseContentDisposition)
+                && Eq(b.Rcl, ResponseContentLanguage) && Eq(b.Rce, ResponseContentEncoding)
+                && Eq(b.Rcc, ResponseCacheControl) && Eq(b.Rex, ResponseExpires)
+                && Same(b.Headers, _headers) && Same(b.Query, _query))
+                return b.Handle;
+            var nb = new Built
+            {
+                ExpiresIn = ExpiresIn, Now = Now, VersionId = VersionId,
+                Rct = ResponseContentType, Rcd = ResponseContentDisposition, Rcl = ResponseContentLanguage,
+                Rce = ResponseContentEncoding, Rcc = ResponseCacheControl, Rex = ResponseExpires,
+                Headers = _headers.ToArray(), Query = _query.ToArray(),
+            };
+            nb.Handle = Build();
+            Volatile.Write(ref _built, nb);
+            return nb.Handle;
+        }
+
+        /// <summary>Builds a new native options handle (dispose it after the call).</summary>
         internal PresignOptionsHandle Build()
         {
             long expires = ExpiresSeconds(ExpiresIn);
@@ -265,6 +318,8 @@ namespace Presigning
     public sealed class S3Presigner : IDisposable
     {
         private static readonly byte[] Get = { (byte)'G', (byte)'E', (byte)'T' };
+        // Used for calls without options: its cached native handle is shared (it is never mutated).
+        private static readonly PresignOptions Defaults = new PresignOptions();
         private readonly S3Handle _handle;
 
         /// <summary>Validates the options and resolves the endpoint (no network).</summary>
@@ -350,12 +405,10 @@ namespace Presigning
             byte[] b = Utf8.Required(bucket, "bucket");
             byte[] k = Utf8.Required(key, "key");
             S3Handle s3 = Handle;
-            using (PresignOptionsHandle oh = (options ?? new PresignOptions()).Build())
-            {
-                PresignedHandle ph;
-                Utf8.Check(Native.presigner_s3_presign(s3, m, Utf8.Len(m), b, Utf8.Len(b), k, Utf8.Len(k), oh, out ph));
-                using (ph) return PresignedRequest.Read(ph);
-            }
+            PresignOptionsHandle oh = (options ?? Defaults).Handle();
+            PresignedHandle ph;
+            Utf8.Check(Native.presigner_s3_presign(s3, m, Utf8.Len(m), b, Utf8.Len(b), k, Utf8.Len(k), oh, out ph));
+            using (ph) return PresignedRequest.Read(ph);
         }
 
         /// <summary>A presigned GET.</summary>
@@ -370,16 +423,18 @@ namespace Presigning
             byte[] b = Utf8.Required(bucket, "bucket");
             byte[] k = Utf8.Required(key, "key");
             S3Handle s3 = Handle;
-            using (PresignOptionsHandle oh = (options ?? new PresignOptions()).Build())
+            PresignOptionsHandle oh = (options ?? Defaults).Handle();
+            IntPtr p = IntPtr.Zero;
+            try
             {
-                PresignedHandle ph;
-                Utf8.Check(Native.presigner_s3_presign(s3, Get, (UIntPtr)3u, b, Utf8.Len(b), k, Utf8.Len(k), oh, out ph));
-                using (ph)
-                {
-                    NativeStr u;
-                    Utf8.Check(Native.presigner_presigned_url(ph, out u));
-                    return Utf8.Decode(u);
-                }
+                Utf8.Check(Native.presigner_s3_presign_raw(s3, Get, (UIntPtr)3u, b, Utf8.Len(b), k, Utf8.Len(k), oh, out p));
+                NativeStr u;
+                Utf8.Check(Native.presigner_presigned_url_raw(p, out u));
+                return Utf8.Decode(u);
+            }
+            finally
+            {
+                if (p != IntPtr.Zero) Native.presigner_presigned_free(p);
             }
         }
 
@@ -426,8 +481,8 @@ namespace Presigning
                     views[i].Len = (UIntPtr)(uint)encoded[i].Length;
                     off += encoded[i].Length;
                 }
-                using (PresignOptionsHandle oh = (options ?? new PresignOptions()).Build())
                 {
+                    PresignOptionsHandle oh = (options ?? Defaults).Handle();
                     UrlListHandle lh;
                     Utf8.Check(Native.presigner_s3_presign_many(s3, m, Utf8.Len(m), b, Utf8.Len(b),
                         views.Length == 0 ? null : views, (UIntPtr)(uint)views.Length, oh, out lh));
