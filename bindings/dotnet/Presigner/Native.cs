@@ -306,6 +306,20 @@ namespace Presigning
             return Encoding.UTF8.GetString((byte*)s.Data, checked((int)n));
         }
 
+        /// <summary>A managed copy of the bytes of a native string view.</summary>
+        internal static byte[] Copy(NativeStr s)
+        {
+            int n = checked((int)s.Len.ToUInt64());
+            var b = new byte[n];
+            if (n > 0) Marshal.Copy(s.Data, b, 0, n);
+            return b;
+        }
+
+        internal static string Decode(byte[] b)
+        {
+            return b == null || b.Length == 0 ? string.Empty : Encoding.UTF8.GetString(b);
+        }
+
         internal static unsafe string DecodeCString(IntPtr p)
         {
             if (p == IntPtr.Zero) return string.Empty;

@@ -265,10 +265,24 @@ namespace Presigning
         public DateTimeOffset SignedAt { get; internal set; }
         /// <summary>When the URL stops working.</summary>
         public DateTimeOffset ExpiresAt { get; internal set; }
+        // The canonical request and string-to-sign are for debugging (SignatureDoesNotMatch): they
+        // are kept as the UTF-8 bytes copied from the native result and decoded on first use,
+        // which saves most of the per-call cost of Presign on Mono.
+        private byte[] _canonicalRequestUtf8, _stringToSignUtf8;
+        private string _canonicalRequest, _stringToSign;
+
         /// <summary>The canonical request that was signed.</summary>
-        public string CanonicalRequest { get; internal set; }
+        public string CanonicalRequest
+        {
+            get { return _canonicalRequest ?? (_canonicalRequest = Utf8.Decode(_canonicalRequestUtf8)); }
+            internal set { _canonicalRequest = value; }
+        }
         /// <summary>The string-to-sign.</summary>
-        public string StringToSign { get; internal set; }
+        public string StringToSign
+        {
+            get { return _stringToSign ?? (_stringToSign = Utf8.Decode(_stringToSignUtf8)); }
+            internal set { _stringToSign = value; }
+        }
         /// <summary>The hex signature (X-Amz-Signature).</summary>
         public string Signature { get; internal set; }
 
@@ -300,8 +314,8 @@ namespace Presigning
                 UrlString = Utf8.Decode(f.Url),
                 Method = Utf8.Decode(f.Method),
                 Signature = Utf8.Decode(f.Signature),
-                CanonicalRequest = Utf8.Decode(f.CanonicalRequest),
-                StringToSign = Utf8.Decode(f.StringToSign),
+                _canonicalRequestUtf8 = Utf8.Copy(f.CanonicalRequest),
+                _stringToSignUtf8 = Utf8.Copy(f.StringToSign),
                 SignedAt = DateTimeOffset.FromUnixTimeSeconds(f.SignedAt),
                 ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(f.ExpiresAt),
                 Headers = new ReadOnlyDictionary<string, string>(headers),
