@@ -371,7 +371,7 @@ fn run_verify(env: &Environment, args: VerifyArgs) -> Result<(), Failure> {
         region: args.region,
         service: args.service,
         max_skew: std::time::Duration::from_secs(args.max_skew),
-        settings: None,
+        ..Default::default()
     };
     let headers = parse_headers(&args.headers)?;
     let v = verify_presigned(&args.method, &args.url, &headers, &vec![known], &options)?;

@@ -18,8 +18,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use hmac::{Hmac, Mac};
 use presigner::signing_key::SigningKey;
 use presigner::{
-    presign_url, sign_request, Credentials, PresignOptions, S3Config, S3Presigner, SigningParams,
-    UrlPresignOptions,
+    presign_url, sign_request, verify_presigned, Credentials, PresignOptions, S3Config,
+    S3Presigner, SigningParams, UrlPresignOptions, Verifier, VerifyOptions,
 };
 use sha2::{Digest, Sha256};
 
@@ -110,6 +110,29 @@ fn bench(c: &mut Criterion) {
                 &params,
             )
             .unwrap()
+        })
+    });
+
+    // Verification costs about what signing does: one canonical request, one SHA-256, one HMAC
+    // (plus the signing-key derivation, which a verifier cannot cache across unknown keys).
+    let signed = s3.presign("GET", "examplebucket", KEY, &opts).unwrap().url;
+    let keyring = vec![creds.clone()];
+    let vopts = VerifyOptions {
+        now: Some(now()),
+        ..Default::default()
+    };
+    let no_headers: [(&str, &str); 0] = [];
+    g.bench_function("presigner/verify_presigned", |b| {
+        b.iter(|| {
+            verify_presigned("GET", black_box(&signed), &no_headers, &keyring, &vopts).unwrap()
+        })
+    });
+    let verifier = Verifier::new(keyring.clone());
+    g.bench_function("presigner/verifier_cached_key", |b| {
+        b.iter(|| {
+            verifier
+                .verify_presigned("GET", black_box(&signed), &no_headers, &vopts)
+                .unwrap()
         })
     });
 

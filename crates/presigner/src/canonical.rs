@@ -381,21 +381,29 @@ pub fn parse_url(url: &str) -> Result<ParsedUrl<'_>> {
             "scheme {scheme:?} is not http or https"
         )));
     };
-    if rest.contains('#') {
-        return Err(Error::url(
-            "must not contain a fragment (#...): it is never sent to the server",
-        ));
+    // One pass over the bytes: reject controls and fragments, find where the authority ends.
+    let mut auth_end = None;
+    for (i, &b) in rest.as_bytes().iter().enumerate() {
+        match b {
+            b'#' => {
+                return Err(Error::url(
+                    "must not contain a fragment (#...): it is never sent to the server",
+                ))
+            }
+            0..=0x1f | 0x7f => {
+                return Err(Error::url(format!(
+                    "must not contain control characters (found byte 0x{b:02x})"
+                )))
+            }
+            b'/' | b'?' if auth_end.is_none() => auth_end = Some(i),
+            _ => {}
+        }
     }
-    if let Some(bad) = url.bytes().find(|&b| b < 0x20 || b == 0x7f) {
-        return Err(Error::url(format!(
-            "must not contain control characters (found byte 0x{bad:02x})"
-        )));
-    }
-    let auth_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let auth_end = auth_end.unwrap_or(rest.len());
     let authority_raw = &rest[..auth_end];
     let after = &rest[auth_end..];
-    let (path, query) = match after.split_once('?') {
-        Some((p, q)) => (p, Some(q)),
+    let (path, query) = match after.as_bytes().iter().position(|&b| b == b'?') {
+        Some(q) => (&after[..q], Some(&after[q + 1..])),
         None => (after, None),
     };
     let authority = parse_authority(authority_raw, scheme).map_err(Error::url)?;

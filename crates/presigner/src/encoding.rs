@@ -43,6 +43,9 @@ pub fn encode(bytes: &[u8]) -> String {
 /// Returns `None` when a `%` is not followed by two hex digits.
 pub fn decode_strict(s: &str) -> Option<Vec<u8>> {
     let b = s.as_bytes();
+    if !b.contains(&b'%') {
+        return Some(b.to_vec());
+    }
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' {

@@ -47,11 +47,12 @@ pub use request::{PresignedRequest, SignedRequest};
 pub use s3::{PresignOptions, ResponseOverrides, S3Config, S3Presigner};
 pub use s3_url::{validate_bucket, validate_key, AddressingStyle, MAX_KEY_BYTES};
 pub use sigv4::{
-    presign_url, sign_request, PayloadHash, SessionTokenMode, SigningParams, SigningSettings,
-    UrlPresignOptions, EMPTY_SHA256, UNSIGNED_PAYLOAD,
+    presign_url, sign_request, PayloadHash, SessionTokenMode, SettingsOverrides, SigningParams,
+    SigningSettings, UrlPresignOptions, EMPTY_SHA256, UNSIGNED_PAYLOAD,
 };
 pub use sources::Environment;
 pub use timestamp::{format_rfc3339, parse_rfc3339};
 pub use verify::{
-    verify_presigned, verify_request, CredentialLookup, Verified, VerifyOptions, DEFAULT_MAX_SKEW,
+    verify_presigned, verify_request, CredentialLookup, Verified, Verifier, VerifyOptions,
+    DEFAULT_MAX_SKEW,
 };

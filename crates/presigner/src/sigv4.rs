@@ -136,6 +136,43 @@ impl SigningSettings {
     }
 }
 
+/// Field-by-field changes to a preset; `None` keeps the preset's choice. Lets a caller say
+/// "the service's defaults, but single encoding" without knowing the defaults.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SettingsOverrides {
+    pub normalize_path: Option<bool>,
+    pub double_encode: Option<bool>,
+    pub payload_hash: Option<PayloadHash>,
+    pub session_token: Option<SessionTokenMode>,
+    pub content_sha256_header: Option<bool>,
+}
+
+impl SettingsOverrides {
+    /// `base` with every given field replaced.
+    pub fn apply(&self, mut base: SigningSettings) -> SigningSettings {
+        if let Some(v) = self.normalize_path {
+            base.normalize_path = v;
+        }
+        if let Some(v) = self.double_encode {
+            base.double_encode = v;
+        }
+        if let Some(v) = &self.payload_hash {
+            base.payload_hash = v.clone();
+        }
+        if let Some(v) = self.session_token {
+            base.session_token = v;
+        }
+        if let Some(v) = self.content_sha256_header {
+            base.content_sha256_header = v;
+        }
+        base
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
 /// Who signs, for which scope, when, and how.
 #[derive(Clone, Debug)]
 pub struct SigningParams<'a> {

@@ -6,21 +6,23 @@
 //! should answer all of them the same way (403), as S3 does. Comparison is constant-time.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use subtle::ConstantTimeEq;
 use time::macros::format_description;
 use time::PrimitiveDateTime;
+use zeroize::Zeroizing;
 
 use crate::canonical::{
-    canonical_header_value, canonical_uri, parse_url, PreparedHeaders, QueryParams,
+    canonical_header_value, canonical_uri, parse_url, ParsedUrl, PreparedHeaders, QueryParams,
 };
 use crate::credentials::{Credentials, MAX_EXPIRES_IN};
 use crate::error::{Error, Result};
 use crate::signing_key::SigningKey;
 use crate::sigv4::{
     build_canonical_request, sign_canonical, signing_time, sts_prefix, SessionTokenMode,
-    SigningSettings, ALGORITHM,
+    SettingsOverrides, SigningSettings, ALGORITHM,
 };
 use crate::timestamp::{format_unix_rfc3339, unix_to_system_time, SigningTime};
 
@@ -72,6 +74,8 @@ pub struct VerifyOptions {
     pub max_skew: Duration,
     /// Canonicalization; `None` → [`SigningSettings::for_service`] of the scope's service.
     pub settings: Option<SigningSettings>,
+    /// Applied on top of `settings` (or of the scope service's preset when `settings` is `None`).
+    pub overrides: SettingsOverrides,
 }
 
 impl Default for VerifyOptions {
@@ -82,6 +86,7 @@ impl Default for VerifyOptions {
             service: None,
             max_skew: DEFAULT_MAX_SKEW,
             settings: None,
+            overrides: SettingsOverrides::default(),
         }
     }
 }
@@ -187,7 +192,7 @@ fn parse_signed_headers(list: &str) -> Result<Vec<String>> {
 /// Everything both verifiers share once the auth parameters are extracted.
 struct Claim<'a> {
     method: &'a str,
-    url: &'a str,
+    parsed: &'a ParsedUrl<'a>,
     credential: &'a str,
     amz_date: &'a str,
     signed_headers: &'a str,
@@ -206,6 +211,7 @@ fn check_claim<N: AsRef<str>, V: AsRef<str>>(
     expires_in: Option<u64>,
     lookup: &(impl CredentialLookup + ?Sized),
     options: &VerifyOptions,
+    cache: Option<&DerivedKeys>,
 ) -> Result<Verified> {
     let scope = parse_scope(claim.credential)?;
     let time = parse_amz_date(claim.amz_date)?;
@@ -253,7 +259,7 @@ fn check_claim<N: AsRef<str>, V: AsRef<str>>(
     }
 
     let signed = parse_signed_headers(claim.signed_headers)?;
-    let parsed = parse_url(claim.url)?;
+    let parsed = claim.parsed;
     let request_headers = header_map(headers)?;
     let mut prepared = PreparedHeaders::default();
     for name in &signed {
@@ -287,10 +293,12 @@ fn check_claim<N: AsRef<str>, V: AsRef<str>>(
         }
     }
 
-    let settings = options
-        .settings
-        .clone()
-        .unwrap_or_else(|| SigningSettings::for_service(scope.service));
+    let settings = options.overrides.apply(
+        options
+            .settings
+            .clone()
+            .unwrap_or_else(|| SigningSettings::for_service(scope.service)),
+    );
     let mut curi = String::with_capacity(parsed.path.len() + 16);
     canonical_uri(
         parsed.path,
@@ -312,12 +320,18 @@ fn check_claim<N: AsRef<str>, V: AsRef<str>>(
         claim.signed_headers,
         &payload,
     );
-    let key = SigningKey::derive(
-        credentials.secret_access_key(),
-        scope.date,
-        scope.region,
-        scope.service,
-    );
+    let derive = || {
+        SigningKey::derive(
+            credentials.secret_access_key(),
+            scope.date,
+            scope.region,
+            scope.service,
+        )
+    };
+    let key = match cache {
+        Some(c) => c.get(claim.credential, &credentials, derive),
+        None => derive(),
+    };
     let (_, expected) = sign_canonical(
         &canonical_request,
         &sts_prefix(&time, scope.region, scope.service),
@@ -335,6 +349,14 @@ fn check_claim<N: AsRef<str>, V: AsRef<str>>(
         signed_headers: signed,
         signed_at: time.system_time(),
         expires_at: unix_to_system_time(ends),
+    })
+}
+
+/// A URL a server received that cannot be parsed is a malformed request, not a caller mistake.
+fn parse_request_url(url: &str) -> Result<ParsedUrl<'_>> {
+    parse_url(url).map_err(|e| match e {
+        Error::InvalidUrl { reason } => Error::malformed(format!("the URL {reason}")),
+        other => other,
     })
 }
 
@@ -358,7 +380,18 @@ pub fn verify_presigned<N: AsRef<str>, V: AsRef<str>>(
     lookup: &(impl CredentialLookup + ?Sized),
     options: &VerifyOptions,
 ) -> Result<Verified> {
-    let parsed = parse_url(url)?;
+    presigned_inner(method, url, headers, lookup, options, None)
+}
+
+fn presigned_inner<N: AsRef<str>, V: AsRef<str>>(
+    method: &str,
+    url: &str,
+    headers: &[(N, V)],
+    lookup: &(impl CredentialLookup + ?Sized),
+    options: &VerifyOptions,
+    cache: Option<&DerivedKeys>,
+) -> Result<Verified> {
+    let parsed = parse_request_url(url)?;
     let mut auth: [Option<String>; 7] = Default::default();
     let mut query = QueryParams::with_capacity(8);
     let mut content_sha256 = None;
@@ -421,10 +454,12 @@ pub fn verify_presigned<N: AsRef<str>, V: AsRef<str>>(
         }
     };
     // Under "append after signing" the token rides along unsigned: drop it from the canonical query.
-    let token_signed = options
-        .settings
-        .as_ref()
-        .is_none_or(|s| s.session_token == SessionTokenMode::Signed);
+    let token_mode = options
+        .overrides
+        .session_token
+        .or(options.settings.as_ref().map(|s| s.session_token))
+        .unwrap_or_default();
+    let token_signed = token_mode == SessionTokenMode::Signed;
     if !token_signed && auth[6].is_some() {
         query.remove_encoded("X-Amz-Security-Token");
     }
@@ -433,7 +468,7 @@ pub fn verify_presigned<N: AsRef<str>, V: AsRef<str>>(
     query.write_into(&mut cq);
     let claim = Claim {
         method,
-        url,
+        parsed: &parsed,
         credential,
         amz_date,
         signed_headers,
@@ -448,6 +483,7 @@ pub fn verify_presigned<N: AsRef<str>, V: AsRef<str>>(
         Some(expires_in),
         lookup,
         options,
+        cache,
     )
 }
 
@@ -461,6 +497,18 @@ pub fn verify_request<N: AsRef<str>, V: AsRef<str>>(
     payload_hash: Option<&str>,
     lookup: &(impl CredentialLookup + ?Sized),
     options: &VerifyOptions,
+) -> Result<Verified> {
+    request_inner(method, url, headers, payload_hash, lookup, options, None)
+}
+
+fn request_inner<N: AsRef<str>, V: AsRef<str>>(
+    method: &str,
+    url: &str,
+    headers: &[(N, V)],
+    payload_hash: Option<&str>,
+    lookup: &(impl CredentialLookup + ?Sized),
+    options: &VerifyOptions,
+    cache: Option<&DerivedKeys>,
 ) -> Result<Verified> {
     let mut authorization = None;
     let mut amz_date = None;
@@ -518,7 +566,7 @@ pub fn verify_request<N: AsRef<str>, V: AsRef<str>>(
             "Authorization needs Credential, SignedHeaders and Signature",
         ));
     };
-    let parsed = parse_url(url)?;
+    let parsed = parse_request_url(url)?;
     let mut query = QueryParams::with_capacity(4);
     if let Some(q) = parsed.query {
         query
@@ -530,7 +578,7 @@ pub fn verify_request<N: AsRef<str>, V: AsRef<str>>(
     query.write_into(&mut cq);
     let claim = Claim {
         method,
-        url,
+        parsed: &parsed,
         credential,
         amz_date,
         signed_headers,
@@ -538,7 +586,115 @@ pub fn verify_request<N: AsRef<str>, V: AsRef<str>>(
         session_token: token.map(str::to_owned),
     };
     let payload = payload_hash.or(content_sha256);
-    check_claim(&claim, headers, &cq, payload, None, lookup, options)
+    check_claim(&claim, headers, &cq, payload, None, lookup, options, cache)
+}
+
+/// Derived signing keys by credential scope (`AKID/date/region/service/aws4_request`), each
+/// kept with the secret it came from so that a rotated secret is never served a stale key.
+#[derive(Default)]
+struct DerivedKeys {
+    map: Mutex<HashMap<String, (Zeroizing<String>, SigningKey)>>,
+}
+
+/// Bound on cached keys: a server sees few (key, day, region, service) combinations; a flood of
+/// distinct scopes only costs re-derivations, never memory.
+const MAX_CACHED_KEYS: usize = 4096;
+
+impl DerivedKeys {
+    fn get(
+        &self,
+        scope: &str,
+        credentials: &Credentials,
+        derive: impl FnOnce() -> SigningKey,
+    ) -> SigningKey {
+        let secret = credentials.secret_access_key().as_bytes();
+        if let Ok(map) = self.map.lock() {
+            if let Some((s, key)) = map.get(scope) {
+                if bool::from(s.as_bytes().ct_eq(secret)) {
+                    return key.clone();
+                }
+            }
+        }
+        let key = derive();
+        if let Ok(mut map) = self.map.lock() {
+            if map.len() >= MAX_CACHED_KEYS {
+                map.clear();
+            }
+            map.insert(
+                scope.to_owned(),
+                (
+                    Zeroizing::new(credentials.secret_access_key().to_owned()),
+                    key.clone(),
+                ),
+            );
+        }
+        key
+    }
+}
+
+/// A verifier for a server: the lookup plus a cache of derived signing keys, so that checking a
+/// request costs about what signing one does (the free functions derive the key every time).
+/// `Send + Sync` when the lookup is; share one.
+pub struct Verifier<L> {
+    lookup: L,
+    keys: DerivedKeys,
+}
+
+impl<L: CredentialLookup> Verifier<L> {
+    pub fn new(lookup: L) -> Self {
+        Verifier {
+            lookup,
+            keys: DerivedKeys::default(),
+        }
+    }
+
+    pub fn lookup(&self) -> &L {
+        &self.lookup
+    }
+
+    /// As [`verify_presigned`].
+    pub fn verify_presigned<N: AsRef<str>, V: AsRef<str>>(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(N, V)],
+        options: &VerifyOptions,
+    ) -> Result<Verified> {
+        presigned_inner(
+            method,
+            url,
+            headers,
+            &self.lookup,
+            options,
+            Some(&self.keys),
+        )
+    }
+
+    /// As [`verify_request`].
+    pub fn verify_request<N: AsRef<str>, V: AsRef<str>>(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(N, V)],
+        payload_hash: Option<&str>,
+        options: &VerifyOptions,
+    ) -> Result<Verified> {
+        request_inner(
+            method,
+            url,
+            headers,
+            payload_hash,
+            &self.lookup,
+            options,
+            Some(&self.keys),
+        )
+    }
+}
+
+impl<L> std::fmt::Debug for Verifier<L> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Verifier(<redacted>)")
+    }
 }
 
 #[cfg(test)]
@@ -581,5 +737,26 @@ mod tests {
         assert!(verify_presigned("GET", &url, &none, &keys, &at(T - 900)).is_ok());
         let e = verify_presigned("GET", &url, &none, &keys, &at(T - 901)).unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::RequestNotYetValid);
+    }
+
+    #[test]
+    fn cached_verifier_checks_the_secret_behind_a_cached_key() {
+        let url = presigned(60);
+        let none: [(&str, &str); 0] = [];
+        let current = std::sync::Mutex::new(creds());
+        let verifier = Verifier::new(|_: &str| Some(current.lock().unwrap().clone()));
+        for _ in 0..3 {
+            verifier
+                .verify_presigned("GET", &url, &none, &at(T + 1))
+                .unwrap();
+        }
+        // The secret is rotated: the cached key must not validate the old signature.
+        *current.lock().unwrap() = Credentials::new("AKIDEXAMPLE", "rotated").unwrap();
+        let e = verifier
+            .verify_presigned("GET", &url, &none, &at(T + 1))
+            .unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::SignatureMismatch);
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Verifier<Vec<Credentials>>>();
     }
 }
