@@ -461,9 +461,11 @@ def test_max_skew_type(skew):
         verify_presigned("GET", _url().url, credentials=KEYS, now=T, max_skew=skew)
 
 
-def test_not_a_url_is_a_presigner_error():
-    with pytest.raises(presigner.InvalidUrlError):
+def test_not_a_url_is_a_malformed_request():
+    # A server hands over what it received: an unparsable URL is a request to refuse (403).
+    with pytest.raises(presigner.MalformedRequestError) as e:
         verify_presigned("GET", "not a url", credentials=KEYS)
+    assert isinstance(e.value, presigner.VerificationError)
 
 
 def test_callable_runs_with_the_gil_from_threads():

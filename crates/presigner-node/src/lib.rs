@@ -20,7 +20,8 @@ use napi_derive::napi;
 use presigner::{
     AddressingStyle, Credentials as CoreCredentials, Environment, ExpiryPolicy, PayloadHash,
     PresignOptions, PresignedRequest, ResponseOverrides, S3Config, S3Presigner as CoreS3Presigner,
-    SessionTokenMode, SignedRequest, SigningParams, SigningSettings, UrlPresignOptions,
+    SessionTokenMode, SettingsOverrides, SignedRequest, SigningParams, SigningSettings,
+    UrlPresignOptions,
 };
 
 use convert::{DateOut, HeaderObject, Pairs, Time};
@@ -592,28 +593,27 @@ struct SettingsInput<'a> {
 }
 
 impl SettingsInput<'_> {
+    fn overrides(&self) -> presigner::Result<SettingsOverrides> {
+        Ok(SettingsOverrides {
+            normalize_path: self.normalize_path,
+            double_encode: self.double_encode,
+            payload_hash: self
+                .payload_hash
+                .map(PayloadHash::precomputed)
+                .transpose()?,
+            session_token: (self.omit_session_token == Some(true))
+                .then_some(SessionTokenMode::AppendAfterSigning),
+            content_sha256_header: self.content_sha256_header,
+        })
+    }
+
     fn build(&self) -> presigner::Result<SigningSettings> {
-        let mut s = if self.for_headers {
+        let base = if self.for_headers {
             SigningSettings::for_service_headers(self.service)
         } else {
             SigningSettings::for_service(self.service)
         };
-        if let Some(b) = self.normalize_path {
-            s.normalize_path = b;
-        }
-        if let Some(b) = self.double_encode {
-            s.double_encode = b;
-        }
-        if let Some(h) = self.payload_hash {
-            s.payload_hash = PayloadHash::precomputed(h)?;
-        }
-        if self.omit_session_token == Some(true) {
-            s.session_token = SessionTokenMode::AppendAfterSigning;
-        }
-        if let Some(b) = self.content_sha256_header {
-            s.content_sha256_header = b;
-        }
-        Ok(s)
+        Ok(self.overrides()?.apply(base))
     }
 }
 
@@ -941,58 +941,25 @@ impl From<presigner::Verified> for VerifiedJs {
     }
 }
 
-fn scope_service(credential: &str) -> Option<String> {
-    credential.split('/').nth(3).map(str::to_owned)
-}
-
-fn presigned_scope_service(url: &str) -> Option<String> {
-    let query = url.split_once('?')?.1;
-    let query = query.split('#').next().unwrap_or(query);
-    query.split('&').find_map(|p| {
-        let v = p.strip_prefix("X-Amz-Credential=")?;
-        let decoded = presigner::encoding::decode_strict(v)?;
-        scope_service(&String::from_utf8(decoded).ok()?)
-    })
-}
-
-fn request_scope_service(headers: &[(String, String)]) -> Option<String> {
-    let (_, auth) = headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("authorization"))?;
-    auth.split([' ', ','])
-        .find_map(|item| scope_service(item.trim().strip_prefix("Credential=")?))
-}
-
 /// The largest `maxSkew`: a week, the longest a presigned URL may live.
 const MAX_SKEW_SECS: f64 = 604_800.0;
 
 impl VerifyOptionsJs {
+    /// Canonicalization overrides apply on top of the scope service's preset (in the core).
     fn to_core(
         &self,
         settings_payload_hash: Option<&str>,
-        scope: impl FnOnce() -> Option<String>,
     ) -> presigner::Result<presigner::VerifyOptions> {
-        let overridden = self.normalize_path.is_some()
-            || self.double_encode.is_some()
-            || settings_payload_hash.is_some()
-            || self.omit_session_token == Some(true);
-        let settings = if overridden {
-            let base = self.service.clone().or_else(scope).unwrap_or_default();
-            Some(
-                SettingsInput {
-                    service: &base,
-                    for_headers: false,
-                    normalize_path: self.normalize_path,
-                    double_encode: self.double_encode,
-                    payload_hash: settings_payload_hash,
-                    omit_session_token: self.omit_session_token,
-                    content_sha256_header: None,
-                }
-                .build()?,
-            )
-        } else {
-            None
-        };
+        let overrides = SettingsInput {
+            service: "",
+            for_headers: false,
+            normalize_path: self.normalize_path,
+            double_encode: self.double_encode,
+            payload_hash: settings_payload_hash,
+            omit_session_token: self.omit_session_token,
+            content_sha256_header: None,
+        }
+        .overrides()?;
         let max_skew = match self.max_skew {
             None => presigner::DEFAULT_MAX_SKEW,
             Some(s) if s.is_finite() && (0.0..=MAX_SKEW_SECS).contains(&s) => {
@@ -1010,7 +977,8 @@ impl VerifyOptionsJs {
             region: self.region.clone(),
             service: self.service.clone(),
             max_skew,
-            settings,
+            settings: None,
+            overrides,
         })
     }
 }
@@ -1050,11 +1018,7 @@ pub fn verify_presigned(
     options: VerifyOptionsJs,
 ) -> Result<VerifiedJs> {
     let headers = options.headers.clone().unwrap_or_default().0;
-    let core = guard(|| {
-        options.to_core(options.payload_hash.as_deref(), || {
-            presigned_scope_service(&url)
-        })
-    })?;
+    let core = guard(|| options.to_core(options.payload_hash.as_deref()))?;
     verify_with(&options.credentials, |find| {
         presigner::verify_presigned(&method, &url, &headers, &find, &core)
     })
@@ -1065,7 +1029,7 @@ pub fn verify_presigned(
 #[napi]
 pub fn verify_request(method: String, url: String, options: VerifyOptionsJs) -> Result<VerifiedJs> {
     let headers = options.headers.clone().unwrap_or_default().0;
-    let core = guard(|| options.to_core(None, || request_scope_service(&headers)))?;
+    let core = guard(|| options.to_core(None))?;
     verify_with(&options.credentials, |find| {
         presigner::verify_request(
             &method,

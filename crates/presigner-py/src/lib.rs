@@ -13,7 +13,8 @@ use presigner::timestamp::system_time_to_unix;
 use presigner::{
     check_expires_in, AddressingStyle, Credentials, Environment, Error, ErrorKind, ExpiryPolicy,
     PayloadHash, PresignOptions, PresignedRequest, ResponseOverrides, S3Config, S3Presigner,
-    SessionTokenMode, SigningParams, SigningSettings, UrlPresignOptions, Verified, VerifyOptions,
+    SessionTokenMode, SettingsOverrides, SigningParams, SigningSettings, UrlPresignOptions,
+    Verified, VerifyOptions,
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -353,23 +354,31 @@ fn settings(
     omit_session_token: bool,
     content_sha256_header: Option<bool>,
 ) -> presigner::Result<SigningSettings> {
-    let mut s = base;
-    if let Some(v) = normalize_path {
-        s.normalize_path = v;
-    }
-    if let Some(v) = double_encode {
-        s.double_encode = v;
-    }
-    if let Some(h) = payload_hash {
-        s.payload_hash = PayloadHash::precomputed(h)?;
-    }
-    if omit_session_token {
-        s.session_token = SessionTokenMode::AppendAfterSigning;
-    }
-    if let Some(v) = content_sha256_header {
-        s.content_sha256_header = v;
-    }
-    Ok(s)
+    Ok(overrides(
+        normalize_path,
+        double_encode,
+        payload_hash,
+        omit_session_token,
+        content_sha256_header,
+    )?
+    .apply(base))
+}
+
+/// The keyword arguments that change a preset, as the core's field-by-field overrides.
+fn overrides(
+    normalize_path: Option<bool>,
+    double_encode: Option<bool>,
+    payload_hash: Option<&str>,
+    omit_session_token: bool,
+    content_sha256_header: Option<bool>,
+) -> presigner::Result<SettingsOverrides> {
+    Ok(SettingsOverrides {
+        normalize_path,
+        double_encode,
+        payload_hash: payload_hash.map(PayloadHash::precomputed).transpose()?,
+        session_token: omit_session_token.then_some(SessionTokenMode::AppendAfterSigning),
+        content_sha256_header,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1102,32 +1111,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for MaxSkew {
 /// The largest `max_skew` accepted: a week, as the longest a presigned URL may live.
 const MAX_SKEW_SECS: f64 = 604_800.0;
 
-/// The service of a credential scope `AKID/date/region/SERVICE/aws4_request`, if well formed
-/// enough to tell (used only to pick the canonicalization defaults that overrides apply to).
-fn scope_service(credential: &str) -> Option<String> {
-    credential.split('/').nth(3).map(str::to_owned)
-}
-
-fn presigned_scope_service(url: &str) -> Option<String> {
-    let query = url.split_once('?')?.1;
-    let query = query.split('#').next().unwrap_or(query);
-    query.split('&').find_map(|p| {
-        let v = p.strip_prefix("X-Amz-Credential=")?;
-        let decoded = presigner::encoding::decode_strict(v)?;
-        scope_service(&String::from_utf8(decoded).ok()?)
-    })
-}
-
-fn request_scope_service(headers: &[(String, String)]) -> Option<String> {
-    let (_, auth) = headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("authorization"))?;
-    auth.split([' ', ','])
-        .find_map(|item| scope_service(item.trim().strip_prefix("Credential=")?))
-}
-
-/// Verifier options. Canonicalization overrides, when any is given, apply on top of the
-/// defaults of `service` (or of the scope's service when `service` is not given).
+/// Verifier options; canonicalization overrides apply on top of the scope service's preset.
 #[allow(clippy::too_many_arguments)]
 fn verify_options(
     py: Python<'_>,
@@ -1139,33 +1123,22 @@ fn verify_options(
     double_encode: Option<bool>,
     payload_hash: Option<&str>,
     omit_session_token: bool,
-    scope_service: impl FnOnce() -> Option<String>,
 ) -> PyResult<VerifyOptions> {
-    let overridden = normalize_path.is_some()
-        || double_encode.is_some()
-        || payload_hash.is_some()
-        || omit_session_token;
-    let settings = if overridden {
-        let base = service.clone().or_else(scope_service).unwrap_or_default();
-        Some(call(py, || {
-            settings(
-                SigningSettings::for_service(&base),
+    Ok(VerifyOptions {
+        now: opt_time(py, now, "now")?,
+        region,
+        service,
+        max_skew: max_skew.0,
+        settings: None,
+        overrides: call(py, || {
+            overrides(
                 normalize_path,
                 double_encode,
                 payload_hash,
                 omit_session_token,
                 None,
             )
-        })?)
-    } else {
-        None
-    };
-    Ok(VerifyOptions {
-        now: opt_time(py, now, "now")?,
-        region,
-        service,
-        max_skew: max_skew.0,
-        settings,
+        })?,
     })
 }
 
@@ -1202,7 +1175,6 @@ fn verify_presigned<'py>(
         double_encode,
         payload_hash.as_deref(),
         omit_session_token,
-        || presigned_scope_service(&url),
     )?;
     verify_with(py, &lookup, |find| {
         presigner::verify_presigned(&method, &url, &headers, &find, &options)
@@ -1241,7 +1213,6 @@ fn verify_request<'py>(
         double_encode,
         None,
         omit_session_token,
-        || request_scope_service(&headers),
     )?;
     verify_with(py, &lookup, |find| {
         presigner::verify_request(
