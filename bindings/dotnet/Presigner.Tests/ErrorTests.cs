@@ -12,11 +12,14 @@ namespace Presigning.Tests
         [Case]
         public static void CodeValuesEqualTheCStatuses()
         {
-            int[] values = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 100, 101, 102, 103, 104, 199 };
+            int[] values = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28,
+                100, 101, 102, 103, 104, 199 };
             string[] codes = { "ok", "invalid_expiry", "invalid_bucket", "invalid_key", "invalid_region", "invalid_endpoint",
                 "invalid_header", "invalid_query", "invalid_url", "invalid_method", "invalid_service", "invalid_time",
                 "invalid_option", "invalid_credentials", "missing_credentials", "profile_error", "credentials_expired",
-                "credentials_expire_before_url", "null_argument", "invalid_utf8", "panic", "buffer_too_small",
+                "credentials_expire_before_url", "unsupported_algorithm", "malformed_request", "invalid_credential_scope",
+                "scope_mismatch", "duplicate_parameter", "missing_signed_header", "unknown_access_key", "invalid_session_token",
+                "request_expired", "request_not_yet_valid", "signature_mismatch", "null_argument", "invalid_utf8", "panic", "buffer_too_small",
                 "index_out_of_range", "unknown_error" };
             Check.Equal(values.Length, Enum.GetValues(typeof(PresignerErrorCode)).Length, "one enum member per status");
             for (int i = 0; i < values.Length; i++)

@@ -44,6 +44,28 @@ namespace Presigning
         CredentialsExpired = 16,
         /// <summary><c>credentials_expire_before_url</c>: expiry policy Error and the URL would outlive them.</summary>
         CredentialsExpireBeforeUrl = 17,
+        /// <summary><c>unsupported_algorithm</c> (verification): not signed with AWS4-HMAC-SHA256.</summary>
+        UnsupportedAlgorithm = 18,
+        /// <summary><c>malformed_request</c> (verification): a signing parameter or header is missing or unparsable.</summary>
+        MalformedRequest = 19,
+        /// <summary><c>invalid_credential_scope</c> (verification): not AKID/yyyymmdd/region/service/aws4_request, or its date is not X-Amz-Date's day.</summary>
+        InvalidCredentialScope = 20,
+        /// <summary><c>scope_mismatch</c> (verification): the scope names another region or service than the expected one.</summary>
+        ScopeMismatch = 21,
+        /// <summary><c>duplicate_parameter</c> (verification): an authentication parameter appears more than once.</summary>
+        DuplicateParameter = 22,
+        /// <summary><c>missing_signed_header</c> (verification): host is not signed, or a signed header is absent.</summary>
+        MissingSignedHeader = 23,
+        /// <summary><c>unknown_access_key</c> (verification): the keyring knows no secret for the access key id.</summary>
+        UnknownAccessKey = 24,
+        /// <summary><c>invalid_session_token</c> (verification): the session token is missing or not the one expected for the key.</summary>
+        InvalidSessionToken = 25,
+        /// <summary><c>request_expired</c> (verification): the URL's lifetime is over (header auth: X-Amz-Date too far in the past).</summary>
+        RequestExpired = 26,
+        /// <summary><c>request_not_yet_valid</c> (verification): X-Amz-Date lies further in the future than the allowed skew.</summary>
+        RequestNotYetValid = 27,
+        /// <summary><c>signature_mismatch</c> (verification): the signature is not the one the secret gives for this request.</summary>
+        SignatureMismatch = 28,
         /// <summary><c>null_argument</c>: cannot come from this package (arguments are checked in managed code first).</summary>
         NullArgument = 100,
         /// <summary><c>invalid_utf8</c>: cannot come from this package (strings are encoded as UTF-8 here; a lone surrogate is an ArgumentException).</summary>
@@ -74,6 +96,12 @@ namespace Presigning
         {
             Code = code;
             CodeString = StatusString((int)code);
+        }
+
+        /// <summary>True for the verification failures (codes 18..28): a server should answer every one with 403.</summary>
+        public bool IsVerificationFailure
+        {
+            get { return Code >= PresignerErrorCode.UnsupportedAlgorithm && Code <= PresignerErrorCode.SignatureMismatch; }
         }
 
         /// <summary>Adds the code string to the message.</summary>
