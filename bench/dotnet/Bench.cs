@@ -144,6 +144,7 @@ public static class Bench
                     double med = times[reps / 2];
                     tp.Add(string.Format(C, "{{\"impl\":\"presigner .NET (Mono)\",\"batch\":{0},\"threads\":{1},\"reps\":{2},\"seconds\":{3:G17},\"us_per_url\":{4:G17},\"urls_per_s\":{5:G17} }}",
                         n, nt, reps, med, med * 1e6 / n, n / med));
+                    if (n >= 100 && nt == 1) est = med * 1e6 / n; // budget the next batch on the measured per-URL cost
                 }
             if (sink == 0) throw new Exception("nothing measured");
             Console.WriteLine("{{\"language\":\"dotnet\",\"runtime\":\"Mono {0}\",\"batch_api\":{{\"presigner .NET (Mono)\":\"S3Presigner.PresignMany\"}},\"notes\":[\"get/get_token: PresignGetUrl; put: Presign(\\\"PUT\\\", ...).UrlString\"],\"latency\":[{1}],\"throughput\":[{2}]}}",
