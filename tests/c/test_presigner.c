@@ -1007,7 +1007,7 @@ static void test_verify_statuses(void) {
   verify_expect("GET", x, NULL, 0, k, o, PRESIGNER_STATUS_INVALID_EXPIRY, "X-Amz-Expires 604801");
   free(x);
   /* 8 INVALID_URL */
-  verify_expect("GET", "not a url", NULL, 0, k, o, PRESIGNER_STATUS_INVALID_URL, "bad url");
+  verify_expect("GET", "not a url", NULL, 0, k, o, PRESIGNER_STATUS_MALFORMED_REQUEST, "bad url");
   /* 18 UNSUPPORTED_ALGORITHM */
   x = replace(url, "AWS4-HMAC-SHA256", "AWS4-HMAC-SHA512");
   verify_expect("GET", x, NULL, 0, k, o, PRESIGNER_STATUS_UNSUPPORTED_ALGORITHM, "algorithm");
