@@ -592,28 +592,39 @@ struct SettingsInput<'a> {
     content_sha256_header: Option<bool>,
 }
 
-impl SettingsInput<'_> {
-    fn overrides(&self) -> presigner::Result<SettingsOverrides> {
-        Ok(SettingsOverrides {
-            normalize_path: self.normalize_path,
-            double_encode: self.double_encode,
-            payload_hash: self
-                .payload_hash
-                .map(PayloadHash::precomputed)
-                .transpose()?,
-            session_token: (self.omit_session_token == Some(true))
-                .then_some(SessionTokenMode::AppendAfterSigning),
-            content_sha256_header: self.content_sha256_header,
-        })
-    }
+/// The JS canonicalization options as the core's field-by-field overrides.
+fn overrides(
+    normalize_path: Option<bool>,
+    double_encode: Option<bool>,
+    payload_hash: Option<&str>,
+    omit_session_token: Option<bool>,
+    content_sha256_header: Option<bool>,
+) -> presigner::Result<SettingsOverrides> {
+    Ok(SettingsOverrides {
+        normalize_path,
+        double_encode,
+        payload_hash: payload_hash.map(PayloadHash::precomputed).transpose()?,
+        session_token: (omit_session_token == Some(true))
+            .then_some(SessionTokenMode::AppendAfterSigning),
+        content_sha256_header,
+    })
+}
 
+impl SettingsInput<'_> {
     fn build(&self) -> presigner::Result<SigningSettings> {
         let base = if self.for_headers {
             SigningSettings::for_service_headers(self.service)
         } else {
             SigningSettings::for_service(self.service)
         };
-        Ok(self.overrides()?.apply(base))
+        Ok(overrides(
+            self.normalize_path,
+            self.double_encode,
+            self.payload_hash,
+            self.omit_session_token,
+            self.content_sha256_header,
+        )?
+        .apply(base))
     }
 }
 
@@ -950,16 +961,13 @@ impl VerifyOptionsJs {
         &self,
         settings_payload_hash: Option<&str>,
     ) -> presigner::Result<presigner::VerifyOptions> {
-        let overrides = SettingsInput {
-            service: "",
-            for_headers: false,
-            normalize_path: self.normalize_path,
-            double_encode: self.double_encode,
-            payload_hash: settings_payload_hash,
-            omit_session_token: self.omit_session_token,
-            content_sha256_header: None,
-        }
-        .overrides()?;
+        let overrides = overrides(
+            self.normalize_path,
+            self.double_encode,
+            settings_payload_hash,
+            self.omit_session_token,
+            None,
+        )?;
         let max_skew = match self.max_skew {
             None => presigner::DEFAULT_MAX_SKEW,
             Some(s) if s.is_finite() && (0.0..=MAX_SKEW_SECS).contains(&s) => {
