@@ -25,6 +25,10 @@
  * Outputs   Out-parameters (the last arguments, named out) are written only when the
  *           function returns PRESIGNER_STATUS_OK; on failure they keep their old value.
  *           A NULL out-parameter is PRESIGNER_STATUS_NULL_ARGUMENT and nothing is done.
+ *           Exception: the *_into functions write into a caller-owned buffer (buf,
+ *           buf_cap); when it is too small they return PRESIGNER_STATUS_BUFFER_TOO_SMALL,
+ *           store the needed length in their length out-parameter and leave buf untouched
+ *           (buf may be NULL when buf_cap is 0).
  *
  * Handles   Opaque types (presigner_credentials, presigner_s3, presigner_s3_options,
  *           presigner_presign_options, presigner_signing_params, presigner_presigned,
@@ -508,6 +512,38 @@ presigner_status presigner_s3_presign_url_only(const presigner_s3 *s3,
                                                size_t key_len,
                                                const presigner_presign_options *options,
                                                presigner_url_list **out);
+
+/**
+ * Presigns `method` on `bucket`/`key` (the key is taken literally) and writes only the URL
+ * into the caller's buffer, in one call and without a handle to free.
+ *
+ * `expires_in` is the lifetime in seconds (1..=604800); the signing time is `now_unix` when
+ * `has_now` is true, else the system clock. `options` may be NULL (no headers, query, version
+ * id or response overrides); when given, its headers, query, version id and response
+ * overrides are used and its own expires_in and now are ignored (the scalars win). `s3` and
+ * `options` are only read (thread-safe).
+ *
+ * On success the URL (UTF-8, not NUL-terminated) is in `buf[0 .. *url_len]`. When `buf_cap`
+ * is less than the URL's length the call returns `PRESIGNER_STATUS_BUFFER_TOO_SMALL`, stores
+ * the needed length in `*url_len` (the caller-buffer exception to the Outputs rule) and leaves
+ * `buf` untouched: call again with a buffer of at least that size (the same inputs and
+ * signing time give the same URL). `buf` may be NULL when `buf_cap` is 0 (to ask for the
+ * length). `url_len` must not be NULL.
+ */
+presigner_status presigner_s3_presign_url_into(const presigner_s3 *s3,
+                                               const char *method,
+                                               size_t method_len,
+                                               const char *bucket,
+                                               size_t bucket_len,
+                                               const char *key,
+                                               size_t key_len,
+                                               int64_t expires_in,
+                                               bool has_now,
+                                               int64_t now_unix,
+                                               const presigner_presign_options *options,
+                                               char *buf,
+                                               size_t buf_cap,
+                                               size_t *url_len);
 
 /**
  * Presigns the same request for `keys_len` keys at one signing time; stops at the first

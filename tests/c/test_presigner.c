@@ -732,6 +732,170 @@ static void test_s3_features(void) {
   presigner_credentials_free(c);
 }
 
+/* presign_url_into: the URL of presign written into a caller buffer in one call */
+static void test_url_into(void) {
+  presigner_s3 *s3 = doc_s3();
+  const char *key = "dir/a b+c.txt";
+  char buf[2048];
+  size_t len = 0;
+
+  /* NULL options: expires_in and now as scalars, the same URL as presign with those options */
+  presigner_presign_options *o = doc_opts();
+  presigner_presign_options_set_expires_in(o, 3600);
+  presigner_presigned *full = NULL;
+  expect_status(presigner_s3_presign(s3, S("GET"), S("examplebucket"), S(key), o, &full),
+                PRESIGNER_STATUS_OK, "presign for url_into");
+  presigner_str want = {0};
+  presigner_presigned_url(full, &want);
+  expect_status(presigner_s3_presign_url_into(s3, S("GET"), S("examplebucket"), S(key), 3600, true,
+                                              DOC_NOW, NULL, buf, sizeof buf, &len),
+                PRESIGNER_STATUS_OK, "url_into, NULL options");
+  ok(len == want.len && memcmp(buf, want.data, len) == 0, "url_into gives presign's URL");
+
+  /* asking for the length: NULL buffer with capacity 0 */
+  size_t need = 0;
+  expect_status(presigner_s3_presign_url_into(s3, S("GET"), S("examplebucket"), S(key), 3600, true,
+                                              DOC_NOW, NULL, NULL, 0, &need),
+                PRESIGNER_STATUS_BUFFER_TOO_SMALL, "url_into, NULL buffer of capacity 0");
+  ok(need == want.len, "url_into gives the needed length");
+  char *m = last_error();
+  ok(strstr(m, "buffer too small") != NULL, "url_into BUFFER_TOO_SMALL message");
+  free(m);
+
+  /* one byte short: needed length, buffer untouched; the exact size fits */
+  memset(buf, 'Z', sizeof buf);
+  need = 0;
+  expect_status(presigner_s3_presign_url_into(s3, S("GET"), S("examplebucket"), S(key), 3600, true,
+                                              DOC_NOW, NULL, buf, want.len - 1, &need),
+                PRESIGNER_STATUS_BUFFER_TOO_SMALL, "url_into, one byte short");
+  int untouched = 1;
+  for (size_t i = 0; i < sizeof buf; i++) untouched &= buf[i] == 'Z';
+  ok(need == want.len && untouched, "url_into short: needed length, buffer untouched");
+  char *exact = malloc(need);
+  if (!exact) abort();
+  len = 0;
+  expect_status(presigner_s3_presign_url_into(s3, S("GET"), S("examplebucket"), S(key), 3600, true,
+                                              DOC_NOW, NULL, exact, need, &len),
+                PRESIGNER_STATUS_OK, "url_into, exact size");
+  ok(len == want.len && memcmp(exact, want.data, len) == 0, "url_into exact size: the URL");
+  free(exact);
+  presigner_presigned_free(full);
+
+  /* with options: its headers/query/version/overrides are used, its expires_in/now ignored */
+  presigner_presign_options *h = doc_opts();
+  presigner_presign_options_set_expires_in(h, 900);
+  presigner_presign_options_add_header(h, S("Content-Type"), S("image/jpeg"));
+  presigner_presign_options_add_header(h, S("x-amz-meta-owner"), S("alice"));
+  presigner_presign_options_add_query(h, S("partNumber"), S("2"));
+  presigner_presign_options_set_version_id(h, S("v 1"));
+  presigner_presign_options_set_response_override(h, S("cache-control"), S("no-cache"));
+  full = NULL;
+  expect_status(presigner_s3_presign(s3, S("PUT"), S("examplebucket"), S(key), h, &full),
+                PRESIGNER_STATUS_OK, "presign PUT with options for url_into");
+  presigner_presigned_url(full, &want);
+  len = 0;
+  expect_status(presigner_s3_presign_url_into(s3, S("PUT"), S("examplebucket"), S(key), 900, true,
+                                              DOC_NOW, h, buf, sizeof buf, &len),
+                PRESIGNER_STATUS_OK, "url_into with options");
+  ok(len == want.len && memcmp(buf, want.data, len) == 0, "url_into with options: presign's URL");
+  presigner_presigned_free(full);
+  /* the scalars win over the handle's expires_in and now */
+  presigner_presign_options_set_expires_in(h, 60);
+  presigner_presign_options_set_now(h, DOC_NOW + 86400);
+  full = NULL;
+  expect_status(presigner_s3_presign(s3, S("PUT"), S("examplebucket"), S(key), h, &full),
+                PRESIGNER_STATUS_OK, "presign PUT, other time");
+  presigner_str other = {0};
+  presigner_presigned_url(full, &other);
+  len = 0;
+  expect_status(presigner_s3_presign_url_into(s3, S("PUT"), S("examplebucket"), S(key), 900, true,
+                                              DOC_NOW, h, buf, sizeof buf, &len),
+                PRESIGNER_STATUS_OK, "url_into, scalars over the handle's fields");
+  ok(strstr(other.data, "X-Amz-Expires=60") != NULL &&
+         !(len == other.len && memcmp(buf, other.data, len) == 0),
+     "url_into ignores the handle's expires_in/now");
+  {
+    /* the same URL as before the handle's expires_in/now changed */
+    presigner_presign_options *h2 = doc_opts();
+    presigner_presign_options_set_expires_in(h2, 900);
+    presigner_presign_options_add_header(h2, S("Content-Type"), S("image/jpeg"));
+    presigner_presign_options_add_header(h2, S("x-amz-meta-owner"), S("alice"));
+    presigner_presign_options_add_query(h2, S("partNumber"), S("2"));
+    presigner_presign_options_set_version_id(h2, S("v 1"));
+    presigner_presign_options_set_response_override(h2, S("cache-control"), S("no-cache"));
+    presigner_presigned *again = NULL;
+    expect_status(presigner_s3_presign(s3, S("PUT"), S("examplebucket"), S(key), h2, &again),
+                  PRESIGNER_STATUS_OK, "presign PUT again");
+    presigner_presigned_url(again, &want);
+    ok(len == want.len && memcmp(buf, want.data, len) == 0, "url_into: the scalars' URL");
+    presigner_presigned_free(again);
+    presigner_presign_options_free(h2);
+  }
+  presigner_presigned_free(full);
+  presigner_presign_options_free(h);
+
+  /* the system clock when has_now is false (now_unix ignored) */
+  len = 0;
+  expect_status(presigner_s3_presign_url_into(s3, S("GET"), S("examplebucket"), S(key), 3600, false,
+                                              DOC_NOW, NULL, buf, sizeof buf, &len),
+                PRESIGNER_STATUS_OK, "url_into, the clock");
+  ok(len > 0 && len < sizeof buf, "url_into clock length");
+  buf[len < sizeof buf ? len : sizeof buf - 1] = '\0';
+  ok(strstr(buf, "X-Amz-Date=2013") == NULL && strstr(buf, "X-Amz-Expires=3600") != NULL,
+     "url_into clock: not the fixed time");
+
+  /* failures: status, message, outputs untouched */
+  const size_t sentinel = 4242;
+  struct {
+    presigner_status want;
+    const char *what, *method, *bucket, *key;
+    size_t key_len;
+    int64_t expires_in, now;
+  } bad[] = {
+      {PRESIGNER_STATUS_INVALID_KEY, "url_into empty key", "GET", "examplebucket", "", 0, 3600,
+       DOC_NOW},
+      {PRESIGNER_STATUS_INVALID_BUCKET, "url_into bad bucket", "GET", "Bad_Bucket", "k", 1, 3600,
+       DOC_NOW},
+      {PRESIGNER_STATUS_INVALID_METHOD, "url_into bad method", "G T", "examplebucket", "k", 1, 3600,
+       DOC_NOW},
+      {PRESIGNER_STATUS_INVALID_EXPIRY, "url_into expiry 0", "GET", "examplebucket", "k", 1, 0,
+       DOC_NOW},
+      {PRESIGNER_STATUS_INVALID_EXPIRY, "url_into expiry 7 days + 1 s", "GET", "examplebucket",
+       "k", 1, 604801, DOC_NOW},
+      {PRESIGNER_STATUS_INVALID_TIME, "url_into time before 1970", "GET", "examplebucket", "k", 1,
+       3600, -1},
+      {PRESIGNER_STATUS_INVALID_UTF8, "url_into key not UTF-8", "GET", "examplebucket", "a\xff", 2,
+       3600, DOC_NOW},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    memset(buf, 'Z', 16);
+    len = sentinel;
+    expect_status(presigner_s3_presign_url_into(s3, S(bad[i].method), S(bad[i].bucket), bad[i].key,
+                                                bad[i].key_len, bad[i].expires_in, true, bad[i].now,
+                                                NULL, buf, sizeof buf, &len),
+                  bad[i].want, bad[i].what);
+    ok(len == sentinel && buf[0] == 'Z' && buf[15] == 'Z', "url_into failure: outputs untouched");
+    ok(presigner_last_error_length() > 0, "url_into failure has a message");
+  }
+  len = sentinel;
+  expect_status(presigner_s3_presign_url_into(NULL, S("GET"), S("examplebucket"), S("k"), 3600, true,
+                                              DOC_NOW, NULL, buf, sizeof buf, &len),
+                PRESIGNER_STATUS_NULL_ARGUMENT, "url_into NULL s3");
+  expect_status(presigner_s3_presign_url_into(s3, S("GET"), S("examplebucket"), S("k"), 3600, true,
+                                              DOC_NOW, NULL, NULL, 10, &len),
+                PRESIGNER_STATUS_NULL_ARGUMENT, "url_into NULL buffer with capacity");
+  expect_status(presigner_s3_presign_url_into(s3, S("GET"), S("examplebucket"), S("k"), 3600, true,
+                                              DOC_NOW, NULL, buf, sizeof buf, NULL),
+                PRESIGNER_STATUS_NULL_ARGUMENT, "url_into NULL url_len");
+  expect_status(presigner_s3_presign_url_into(s3, NULL, 3, S("examplebucket"), S("k"), 3600, true,
+                                              DOC_NOW, NULL, buf, sizeof buf, &len),
+                PRESIGNER_STATUS_NULL_ARGUMENT, "url_into NULL method with a length");
+  ok(len == sentinel, "url_into NULL arguments: url_len untouched");
+
+  presigner_presign_options_free(o);
+  presigner_s3_free(s3);
+}
+
 static void test_sign_request_features(void) {
   presigner_credentials *c = make_creds(AKID, SECRET, "SESSIONTOKEN", NULL);
   presigner_signing_params *p = NULL;
@@ -1328,6 +1492,13 @@ static void *worker(void *raw) {
     presigner_presigned_url(p, &u);
     if (strstr(u.data, key) == NULL) a->failures++;
     presigner_presigned_free(p);
+    char ubuf[1024];
+    size_t ulen = 0;
+    if (presigner_s3_presign_url_into(a->s3, S("GET"), S("examplebucket"), key, strlen(key), 3600,
+                                      true, DOC_NOW, a->o, ubuf, sizeof ubuf,
+                                      &ulen) != PRESIGNER_STATUS_OK ||
+        ulen == 0 || ulen >= sizeof ubuf)
+      a->failures++;
     /* a failure on this thread must not disturb the others' messages */
     presigner_presigned *bad = NULL;
     if (presigner_s3_presign(a->s3, S("GET"), S("examplebucket"), S(""), a->o, &bad) !=
@@ -1364,6 +1535,7 @@ int main(void) {
   test_vectors();
   test_statuses();
   test_s3_features();
+  test_url_into();
   test_sign_request_features();
   test_threads();
   test_verify_suite();

@@ -1027,6 +1027,112 @@ pub unsafe extern "C" fn presigner_s3_presign_url_only(
     })
 }
 
+/// Copies `s` into the caller's buffer `buf` (capacity `buf_cap`) and stores its length in
+/// `*len`; when it does not fit, stores the needed length, leaves `buf` untouched and fails
+/// with `PRESIGNER_STATUS_BUFFER_TOO_SMALL`.
+unsafe fn copy_into_buffer(
+    s: &[u8],
+    buf: *mut c_char,
+    buf_cap: usize,
+    len: *mut usize,
+) -> FfiResult<()> {
+    if s.len() > buf_cap {
+        // SAFETY: `len` was checked non-NULL by the caller.
+        unsafe { write_out(len, s.len()) };
+        return Err(FfiError::new(
+            presigner_status::BufferTooSmall,
+            format!(
+                "buffer too small: {} bytes needed, capacity {buf_cap}",
+                s.len()
+            ),
+        ));
+    }
+    if !s.is_empty() {
+        // SAFETY: `buf` is non-NULL (checked by the caller when `buf_cap > 0`, and
+        // `s.len() <= buf_cap`) and has `buf_cap` writable bytes; Rust memory never overlaps it.
+        unsafe { std::ptr::copy_nonoverlapping(s.as_ptr(), buf.cast::<u8>(), s.len()) };
+    }
+    unsafe { write_out(len, s.len()) };
+    Ok(())
+}
+
+/// A caller buffer argument: NULL is allowed only with capacity 0.
+fn check_buffer(buf: *mut c_char, buf_cap: usize) -> FfiResult<()> {
+    if buf.is_null() && buf_cap != 0 {
+        return Err(FfiError::new(
+            presigner_status::NullArgument,
+            format!("buf must not be NULL when buf_cap ({buf_cap}) is not 0"),
+        ));
+    }
+    Ok(())
+}
+
+/// Presigns `method` on `bucket`/`key` (the key is taken literally) and writes only the URL
+/// into the caller's buffer, in one call and without a handle to free.
+///
+/// `expires_in` is the lifetime in seconds (1..=604800); the signing time is `now_unix` when
+/// `has_now` is true, else the system clock. `options` may be NULL (no headers, query, version
+/// id or response overrides); when given, its headers, query, version id and response
+/// overrides are used and its own expires_in and now are ignored (the scalars win). `s3` and
+/// `options` are only read (thread-safe).
+///
+/// On success the URL (UTF-8, not NUL-terminated) is in `buf[0 .. *url_len]`. When `buf_cap`
+/// is less than the URL's length the call returns `PRESIGNER_STATUS_BUFFER_TOO_SMALL`, stores
+/// the needed length in `*url_len` (the caller-buffer exception to the Outputs rule) and leaves
+/// `buf` untouched: call again with a buffer of at least that size (the same inputs and
+/// signing time give the same URL). `buf` may be NULL when `buf_cap` is 0 (to ask for the
+/// length). `url_len` must not be NULL.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_s3_presign_url_into(
+    s3: *const presigner_s3,
+    method: *const c_char,
+    method_len: usize,
+    bucket: *const c_char,
+    bucket_len: usize,
+    key: *const c_char,
+    key_len: usize,
+    expires_in: i64,
+    has_now: bool,
+    now_unix: i64,
+    options: *const presigner_presign_options,
+    buf: *mut c_char,
+    buf_cap: usize,
+    url_len: *mut usize,
+) -> presigner_status {
+    shim(|| {
+        check_out(url_len, "url_len")?;
+        check_buffer(buf, buf_cap)?;
+        let s3 = unsafe { handle(s3, "s3") }?;
+        let method = unsafe { str_arg(method, method_len, "method") }?;
+        let bucket = unsafe { str_arg(bucket, bucket_len, "bucket") }?;
+        let key = unsafe { str_arg(key, key_len, "key") }?;
+        let now = has_now.then(|| unix_time(now_unix));
+        // SAFETY: the caller passes NULL or a live handle.
+        let url = match unsafe { options.as_ref() } {
+            None => {
+                let o = PresignOptions {
+                    expires_in,
+                    now,
+                    ..PresignOptions::default()
+                };
+                s3.inner.presign_url_only(method, bucket, key, &o)?
+            }
+            Some(o) if o.inner.expires_in == expires_in && o.inner.now == now => {
+                s3.inner.presign_url_only(method, bucket, key, &o.inner)?
+            }
+            Some(o) => {
+                let o = PresignOptions {
+                    expires_in,
+                    now,
+                    ..o.inner.clone()
+                };
+                s3.inner.presign_url_only(method, bucket, key, &o)?
+            }
+        };
+        unsafe { copy_into_buffer(url.as_bytes(), buf, buf_cap, url_len) }
+    })
+}
+
 /// Presigns the same request for `keys_len` keys at one signing time; stops at the first
 /// invalid key. `keys` may be NULL when `keys_len` is 0.
 #[no_mangle]
