@@ -291,6 +291,11 @@ impl QueryParams {
         }
     }
 
+    /// The encoded `(name, value)` pairs in their current order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(n, v)| (n.as_ref(), v.as_ref()))
+    }
+
     pub fn len_hint(&self) -> usize {
         self.pairs.iter().map(|(n, v)| n.len() + v.len() + 2).sum()
     }

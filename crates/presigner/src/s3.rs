@@ -4,17 +4,21 @@
 //! that each presign is one SHA-256 and one HMAC. It never adds a parameter or header the caller
 //! did not ask for: SDK-added checksum parameters are a known cause of presigned PUTs failing.
 
+use std::sync::Arc;
 use std::time::SystemTime;
+
+use zeroize::Zeroizing;
 
 use crate::canonical::{normalize_method, prepare_headers, PreparedHeaders, QueryParams};
 use crate::credentials::{check_expires_in, Credentials, ExpiryPolicy};
+use crate::encoding::encode;
 use crate::error::Result;
 use crate::request::PresignedRequest;
 use crate::s3_url::{validate_bucket, validate_key, AddressingStyle, EndpointFlags, S3Endpoint};
-use crate::signing_key::{KeyCache, SigningKey};
+use crate::signing_key::{DayCache, SigningKey};
 use crate::sigv4::{
-    check_region, presign_target, signing_time, PresignOutput, PresignScope, ScopeInputs,
-    SessionTokenMode, Target, UNSIGNED_PAYLOAD,
+    check_region, presign_target, signing_time, CredentialScope, PresignOutput, PresignScope,
+    ScopeInputs, SessionTokenMode, Target, UNSIGNED_PAYLOAD,
 };
 use crate::timestamp::{unix_to_system_time, SigningTime};
 
@@ -113,17 +117,25 @@ pub struct S3Presigner {
     credentials: Credentials,
     endpoint: S3Endpoint,
     expiry_policy: ExpiryPolicy,
-    keys: KeyCache,
+    /// The session token, percent-encoded once.
+    token: Option<Zeroizing<String>>,
+    days: DayCache<Day>,
+}
+
+/// What changes only once a day: the signing key and the credential scope.
+struct Day {
+    key: SigningKey,
+    scope: CredentialScope,
 }
 
 /// What is shared by every URL of one call (one time, one header set, one query set).
 struct Prepared {
     method: String,
     time: SigningTime,
+    expires_in: u64,
     expires_at: i64,
     headers: PreparedHeaders,
-    scope: PresignScope,
-    key: SigningKey,
+    day: Arc<Day>,
 }
 
 impl S3Presigner {
@@ -140,12 +152,17 @@ impl S3Presigner {
                 accelerate: config.accelerate,
             },
         )?;
+        let token = config
+            .credentials
+            .session_token()
+            .map(|t| Zeroizing::new(encode(t.as_bytes())));
         Ok(S3Presigner {
             region: config.region,
             credentials: config.credentials,
             endpoint,
             expiry_policy: config.expiry_policy,
-            keys: KeyCache::new(),
+            token,
+            days: DayCache::new(),
         })
     }
 
@@ -161,7 +178,13 @@ impl S3Presigner {
         self.expiry_policy
     }
 
-    fn prepare(&self, method: &str, bucket: &str, options: &PresignOptions) -> Result<Prepared> {
+    /// Validates everything but the key; returns the shared parts and the caller's parameters.
+    fn prepare(
+        &self,
+        method: &str,
+        bucket: &str,
+        options: &PresignOptions,
+    ) -> Result<(Prepared, QueryParams)> {
         let method = normalize_method(method)?;
         validate_bucket(bucket)?;
         let expires_in = check_expires_in(options.expires_in as i128)?;
@@ -170,53 +193,72 @@ impl S3Presigner {
             self.credentials
                 .effective_expiry(&time, expires_in, self.expiry_policy)?;
         let headers = prepare_headers(&options.headers)?;
-        let mut query = QueryParams::with_capacity(options.query.len() + 8);
+        let mut query = QueryParams::default();
         query.push_user(&options.query)?;
         if let Some(v) = &options.version_id {
             query.push_raw(b"versionId", v.as_bytes());
         }
         options.response.push_into(&mut query);
-        let key = self.keys.get(&time, || {
-            SigningKey::derive(
+        let day = self.days.get(&time, || Day {
+            key: SigningKey::derive(
                 self.credentials.secret_access_key(),
                 time.date(),
                 &self.region,
                 "s3",
-            )
+            ),
+            scope: CredentialScope::new(
+                self.credentials.access_key_id(),
+                &time,
+                &self.region,
+                "s3",
+            ),
         });
-        let scope = PresignScope::new(ScopeInputs {
-            query,
-            headers: &headers,
-            access_key_id: self.credentials.access_key_id(),
-            region: &self.region,
-            service: "s3",
-            time: &time,
-            expires_in,
-            session_token: self.credentials.session_token(),
-            token_mode: SessionTokenMode::Signed,
-        });
-        Ok(Prepared {
+        let prepared = Prepared {
             method,
             time,
+            expires_in,
             expires_at,
             headers,
-            scope,
-            key,
+            day,
+        };
+        Ok((prepared, query))
+    }
+
+    fn scope<'a>(&'a self, p: &'a Prepared, query: QueryParams) -> PresignScope<'a> {
+        PresignScope::new(ScopeInputs {
+            query,
+            headers: &p.headers,
+            scope: &p.day.scope,
+            time: &p.time,
+            expires_in: p.expires_in,
+            session_token: self.token.as_deref().map(String::as_str),
+            token_mode: SessionTokenMode::Signed,
         })
     }
 
-    fn presign_prepared(&self, p: &Prepared, bucket: &str, key: &str) -> Result<PresignOutput> {
+    fn presign_prepared(
+        &self,
+        p: &Prepared,
+        scope: &PresignScope<'_>,
+        bucket: &str,
+        key: &str,
+        keep: bool,
+    ) -> Result<PresignOutput> {
         validate_key(key)?;
-        let (authority, path) = self.endpoint.locate(bucket, key)?;
+        // Room for the encoded key (three bytes per byte at worst), the query and the signature.
+        let mut url = String::with_capacity(
+            self.endpoint.location_len_hint(bucket) + 3 * key.len() + scope.url_tail_len(),
+        );
+        let (authority, wire_path) = self.endpoint.write_location(bucket, key, &mut url)?;
         let target = Target {
             method: &p.method,
-            scheme: self.endpoint.scheme(),
-            authority: &authority,
-            wire_path: &path,
-            canonical_uri: &path,
+            url,
+            authority,
+            wire_path,
+            canonical_uri: None,
             payload_hash: UNSIGNED_PAYLOAD,
         };
-        Ok(presign_target(&p.scope, &p.headers, &target, &p.key))
+        Ok(presign_target(scope, &p.headers, target, &p.day.key, keep))
     }
 
     /// Presigns one request for `bucket`/`key` (the key is taken literally: no normalization).
@@ -227,8 +269,10 @@ impl S3Presigner {
         key: &str,
         options: &PresignOptions,
     ) -> Result<PresignedRequest> {
-        let p = self.prepare(method, bucket, options)?;
-        let out = self.presign_prepared(&p, bucket, key)?;
+        let (p, query) = self.prepare(method, bucket, options)?;
+        let scope = self.scope(&p, query);
+        let out = self.presign_prepared(&p, &scope, bucket, key, true)?;
+        drop(scope);
         Ok(PresignedRequest {
             url: out.url,
             signed_headers: p.headers.signed_names(),
@@ -236,9 +280,9 @@ impl S3Presigner {
             method: p.method,
             signed_at: p.time.system_time(),
             expires_at: unix_to_system_time(p.expires_at),
-            signature: out.signature,
-            canonical_request: out.canonical_request,
-            string_to_sign: out.string_to_sign,
+            signature: out.signature.as_str().to_owned(),
+            canonical_request: out.canonical_request.unwrap_or_default(),
+            string_to_sign: out.string_to_sign.unwrap_or_default(),
         })
     }
 
@@ -255,8 +299,9 @@ impl S3Presigner {
         key: &str,
         options: &PresignOptions,
     ) -> Result<String> {
-        let p = self.prepare(method, bucket, options)?;
-        Ok(self.presign_prepared(&p, bucket, key)?.url)
+        let (p, query) = self.prepare(method, bucket, options)?;
+        let scope = self.scope(&p, query);
+        Ok(self.presign_prepared(&p, &scope, bucket, key, false)?.url)
     }
 
     /// A presigned PUT; `content_type`, when given, is signed and must be sent as is.
@@ -286,10 +331,14 @@ impl S3Presigner {
         keys: &[K],
         options: &PresignOptions,
     ) -> Result<Vec<String>> {
-        let p = self.prepare(method, bucket, options)?;
+        let (p, query) = self.prepare(method, bucket, options)?;
+        let scope = self.scope(&p, query);
         let mut urls = Vec::with_capacity(keys.len());
         for key in keys {
-            urls.push(self.presign_prepared(&p, bucket, key.as_ref())?.url);
+            urls.push(
+                self.presign_prepared(&p, &scope, bucket, key.as_ref(), false)?
+                    .url,
+            );
         }
         Ok(urls)
     }

@@ -5,7 +5,7 @@
 //! `dualstack`, `s3-fips` and `s3-accelerate` variants, and path style for buckets whose dots
 //! would break the TLS wildcard certificate.
 
-use std::borrow::Cow;
+use std::ops::Range;
 use std::str::FromStr;
 
 use crate::canonical::parse_authority;
@@ -98,11 +98,11 @@ pub fn validate_bucket(bucket: &str) -> Result<()> {
 }
 
 fn is_ipv4(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('.').collect();
-    parts.len() == 4
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|c| c.is_ascii_digit()))
+    let mut parts = 0;
+    s.split('.').all(|p| {
+        parts += 1;
+        !p.is_empty() && p.len() <= 3 && p.bytes().all(|c| c.is_ascii_digit())
+    }) && parts == 4
 }
 
 /// Checks an object key: 1..=1024 bytes of UTF-8, taken literally.
@@ -286,20 +286,38 @@ impl S3Endpoint {
         }
     }
 
-    /// The authority and the encoded path for `bucket`/`key` (both already validated).
-    pub fn locate<'a>(&'a self, bucket: &str, key: &str) -> Result<(Cow<'a, str>, String)> {
-        let mut path = String::with_capacity(self.base_path.len() + bucket.len() + key.len() + 8);
-        path.push_str(&self.base_path);
-        let authority = if self.virtual_hosted(bucket)? {
-            Cow::Owned(format!("{bucket}.{}", self.authority))
-        } else {
-            path.push('/');
-            path.push_str(bucket);
-            Cow::Borrowed(self.authority.as_str())
-        };
-        path.push('/');
-        encode_path_into(&mut path, key.as_bytes());
-        Ok((authority, path))
+    /// The length of `scheme://authority/path` without the key, at most.
+    pub fn location_len_hint(&self, bucket: &str) -> usize {
+        self.scheme.len() + self.authority.len() + self.base_path.len() + bucket.len() + 6
+    }
+
+    /// Writes `scheme://authority/path` for `bucket`/`key` (both already validated) into `out`
+    /// and returns where the authority and the path are in it.
+    pub fn write_location(
+        &self,
+        bucket: &str,
+        key: &str,
+        out: &mut String,
+    ) -> Result<(Range<usize>, Range<usize>)> {
+        let virtual_hosted = self.virtual_hosted(bucket)?;
+        out.reserve(self.location_len_hint(bucket) + 3 * key.len());
+        out.push_str(self.scheme);
+        out.push_str("://");
+        let authority_start = out.len();
+        if virtual_hosted {
+            out.push_str(bucket);
+            out.push('.');
+        }
+        out.push_str(&self.authority);
+        let path_start = out.len();
+        out.push_str(&self.base_path);
+        if !virtual_hosted {
+            out.push('/');
+            out.push_str(bucket);
+        }
+        out.push('/');
+        encode_path_into(out, key.as_bytes());
+        Ok((authority_start..path_start, path_start..out.len()))
     }
 }
 
@@ -315,8 +333,9 @@ mod tests {
         bucket: &str,
     ) -> String {
         let e = S3Endpoint::resolve(region, endpoint, style, flags).unwrap();
-        let (a, p) = e.locate(bucket, "k").unwrap();
-        format!("{}://{a}{p}", e.scheme())
+        let mut out = String::new();
+        e.write_location(bucket, "k", &mut out).unwrap();
+        out
     }
 
     #[test]
@@ -428,7 +447,9 @@ mod tests {
         );
         let e = S3Endpoint::resolve("r", Some("http://127.0.0.1:9000"), Virtual, d).unwrap();
         assert_eq!(
-            e.locate("bkt", "k").unwrap_err().kind(),
+            e.write_location("bkt", "k", &mut String::new())
+                .unwrap_err()
+                .kind(),
             crate::ErrorKind::InvalidOption
         );
         for bad in [

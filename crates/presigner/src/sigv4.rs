@@ -5,6 +5,7 @@
 //! second time and signs the SHA-256 of the (empty) body.
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::time::SystemTime;
 
 use crate::canonical::{
@@ -14,7 +15,7 @@ use crate::credentials::{check_expires_in, Credentials, ExpiryPolicy};
 use crate::encoding::encode_into;
 use crate::error::{Error, Result};
 use crate::request::{PresignedRequest, SignedRequest};
-use crate::signing_key::{sha256_hex, sha256_hex_into, SigningKey};
+use crate::signing_key::{sha256, sha256_hex, sha256_hex_into, Hex64, Sha256Stream, SigningKey};
 use crate::timestamp::{unix_to_system_time, SigningTime};
 
 /// The only algorithm SigV4 (as opposed to SigV4A) uses.
@@ -250,130 +251,280 @@ pub(crate) fn signing_time(now: Option<SystemTime>) -> Result<SigningTime> {
     }
 }
 
+/// The credential scope of one (access key, day, region, service): `date/region/service/aws4_request`
+/// and its encoded `X-Amz-Credential` form. An S3 presigner builds it once a day.
+pub(crate) struct CredentialScope {
+    pub scope: String,
+    pub credential: String,
+}
+
+impl CredentialScope {
+    pub fn new(access_key_id: &str, time: &SigningTime, region: &str, service: &str) -> Self {
+        let mut scope = String::with_capacity(region.len() + service.len() + 24);
+        push_scope(&mut scope, time, region, service);
+        // AKID%2Fyyyymmdd%2Fregion%2Fservice%2Faws4_request
+        let mut credential = String::with_capacity(access_key_id.len() + scope.len() + 16);
+        encode_into(&mut credential, access_key_id.as_bytes());
+        for part in scope.split('/') {
+            credential.push_str("%2F");
+            encode_into(&mut credential, part.as_bytes());
+        }
+        CredentialScope { scope, credential }
+    }
+}
+
 /// What a presign needs besides the path and host, already validated.
 pub(crate) struct ScopeInputs<'a> {
-    /// Caller parameters, encoded; the auth parameters are added here.
+    /// Caller parameters, encoded (the auth parameters are merged in when writing).
     pub query: QueryParams,
     pub headers: &'a PreparedHeaders,
-    pub access_key_id: &'a str,
-    pub region: &'a str,
-    pub service: &'a str,
+    pub scope: &'a CredentialScope,
     pub time: &'a SigningTime,
     pub expires_in: u64,
+    /// The session token, already percent-encoded.
     pub session_token: Option<&'a str>,
     pub token_mode: SessionTokenMode,
 }
 
 /// The parts of a presign that do not depend on the path or the host: the canonical query
-/// string (auth parameters included) and the string-to-sign up to the hash. A batch of URLs
-/// for one bucket computes them once.
-pub(crate) struct PresignScope {
+/// string (auth parameters included) and the string-to-sign's scope. A batch of URLs for one
+/// bucket computes them once.
+pub(crate) struct PresignScope<'a> {
     pub canonical_query: String,
-    pub appended_token: Option<String>,
-    pub signed_list: String,
-    pub sts_prefix: String,
+    pub appended_token: Option<&'a str>,
+    pub signed_list: Cow<'a, str>,
+    pub scope: &'a str,
+    pub time: SigningTime,
 }
 
-impl PresignScope {
-    pub fn new(p: ScopeInputs<'_>) -> Self {
-        let signed_list = p.headers.signed_header_list();
-        // X-Amz-Credential, encoded: AKID%2Fyyyymmdd%2Fregion%2Fservice%2Faws4_request
-        let mut credential = String::with_capacity(p.access_key_id.len() + p.region.len() + 48);
-        encode_into(&mut credential, p.access_key_id.as_bytes());
-        credential.push_str("%2F");
-        credential.push_str(p.time.date());
-        credential.push_str("%2F");
-        encode_into(&mut credential, p.region.as_bytes());
-        credential.push_str("%2F");
-        encode_into(&mut credential, p.service.as_bytes());
-        credential.push_str("%2Faws4_request");
+impl<'a> PresignScope<'a> {
+    pub fn new(p: ScopeInputs<'a>) -> Self {
+        let signed_list = if p.headers.others.is_empty() {
+            Cow::Borrowed("host")
+        } else {
+            Cow::Owned(p.headers.signed_header_list())
+        };
         let mut signed_headers_enc = String::with_capacity(signed_list.len() + 16);
         encode_into(&mut signed_headers_enc, signed_list.as_bytes());
-
-        let mut q = p.query;
-        q.push_encoded("X-Amz-Algorithm", ALGORITHM);
-        q.push_encoded("X-Amz-Credential", credential);
-        q.push_encoded("X-Amz-Date", p.time.amz_date().to_owned());
-        q.push_encoded("X-Amz-Expires", p.expires_in.to_string());
-        let mut appended_token = None;
-        if let Some(token) = p.session_token {
-            let mut enc = String::with_capacity(token.len() + 32);
-            encode_into(&mut enc, token.as_bytes());
-            match p.token_mode {
-                SessionTokenMode::Signed => q.push_encoded("X-Amz-Security-Token", enc),
-                SessionTokenMode::AppendAfterSigning => appended_token = Some(enc),
+        let mut expires = itoa_buf();
+        let expires = fmt_u64(p.expires_in, &mut expires);
+        let (signed_token, appended_token) = match (p.session_token, p.token_mode) {
+            (Some(t), SessionTokenMode::Signed) => (Some(t), None),
+            (Some(t), SessionTokenMode::AppendAfterSigning) => (None, Some(t)),
+            (None, _) => (None, None),
+        };
+        // Already in canonical (bytewise) order.
+        let auth: [(&str, Option<&str>); 6] = [
+            ("X-Amz-Algorithm", Some(ALGORITHM)),
+            ("X-Amz-Credential", Some(&p.scope.credential)),
+            ("X-Amz-Date", Some(p.time.amz_date())),
+            ("X-Amz-Expires", Some(expires)),
+            ("X-Amz-Security-Token", signed_token),
+            ("X-Amz-SignedHeaders", Some(&signed_headers_enc)),
+        ];
+        let mut user = p.query;
+        user.sort();
+        let mut canonical_query = String::with_capacity(
+            user.len_hint()
+                + p.scope.credential.len()
+                + signed_token.map_or(0, str::len)
+                + signed_headers_enc.len()
+                + 160,
+        );
+        let mut user_pairs = user.pairs().peekable();
+        let mut put = |n: &str, v: &str| {
+            if !canonical_query.is_empty() {
+                canonical_query.push('&');
             }
+            canonical_query.push_str(n);
+            canonical_query.push('=');
+            canonical_query.push_str(v);
+        };
+        for (name, value) in auth {
+            let Some(value) = value else { continue };
+            while let Some((n, v)) = user_pairs.next_if(|&(n, v)| (n, v) < (name, value)) {
+                put(n, v);
+            }
+            put(name, value);
         }
-        q.push_encoded("X-Amz-SignedHeaders", signed_headers_enc);
-        q.sort();
-        let mut canonical_query = String::with_capacity(q.len_hint());
-        q.write_into(&mut canonical_query);
+        for (n, v) in user_pairs {
+            put(n, v);
+        }
         PresignScope {
             canonical_query,
             appended_token,
             signed_list,
-            sts_prefix: sts_prefix(p.time, p.region, p.service),
+            scope: &p.scope.scope,
+            time: *p.time,
         }
     }
 }
 
-/// Where one presigned request goes.
+impl PresignScope<'_> {
+    /// What [`presign_target`] appends to the URL: `?`, the query, the token, the signature.
+    pub fn url_tail_len(&self) -> usize {
+        self.canonical_query.len() + self.appended_token.map_or(0, |t| t.len() + 22) + 84
+    }
+}
+
+fn itoa_buf() -> [u8; 20] {
+    [0; 20]
+}
+
+/// Decimal digits of `n` without going through `fmt`.
+fn fmt_u64(mut n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).expect("ascii digits")
+}
+
+/// Where one presigned request goes: `url` already holds `scheme://authority/path`.
 pub(crate) struct Target<'a> {
     pub method: &'a str,
-    pub scheme: &'a str,
-    pub authority: &'a str,
-    pub wire_path: &'a str,
-    pub canonical_uri: &'a str,
+    pub url: String,
+    pub authority: Range<usize>,
+    pub wire_path: Range<usize>,
+    /// `None`: the wire path as is.
+    pub canonical_uri: Option<&'a str>,
     pub payload_hash: &'a str,
 }
 
 /// The outputs of one presign.
 pub(crate) struct PresignOutput {
     pub url: String,
-    pub canonical_request: String,
-    pub string_to_sign: String,
-    pub signature: String,
+    /// Kept only when asked for (a URL-only presign hashes them without storing them).
+    pub canonical_request: Option<String>,
+    pub string_to_sign: Option<String>,
+    pub signature: Hex64,
 }
 
-/// Builds the canonical request, signs it and assembles the URL (the canonical query string,
-/// which is already sorted and encoded, followed by the signature).
+/// Where canonical-request text goes: a string kept for the result, or straight into SHA-256.
+pub(crate) trait Sink {
+    fn put(&mut self, s: &str);
+}
+
+impl Sink for String {
+    fn put(&mut self, s: &str) {
+        self.push_str(s);
+    }
+}
+
+impl Sink for Sha256Stream {
+    fn put(&mut self, s: &str) {
+        self.update(s.as_bytes());
+    }
+}
+
+/// Builds the canonical request, signs it and completes the URL (the canonical query string,
+/// which is already sorted and encoded, followed by the signature). `keep` keeps the canonical
+/// request and string-to-sign.
 pub(crate) fn presign_target(
-    scope: &PresignScope,
+    scope: &PresignScope<'_>,
     headers: &PreparedHeaders,
-    t: &Target<'_>,
+    t: Target<'_>,
     key: &SigningKey,
+    keep: bool,
 ) -> PresignOutput {
-    let canonical_request = build_canonical_request(
-        t.method,
-        t.canonical_uri,
-        &scope.canonical_query,
+    let mut url = t.url;
+    let host = headers.host(&url[t.authority.clone()]);
+    let uri = t.canonical_uri.unwrap_or(&url[t.wire_path.clone()]);
+    let parts = CanonicalParts {
+        method: t.method,
+        canonical_uri: uri,
+        canonical_query: &scope.canonical_query,
         headers,
-        headers.host(t.authority),
-        &scope.signed_list,
-        t.payload_hash,
-    );
-    let (string_to_sign, signature) = sign_canonical(&canonical_request, &scope.sts_prefix, key);
-    let cq = &scope.canonical_query;
-    let mut url = String::with_capacity(
-        t.scheme.len() + t.authority.len() + t.wire_path.len() + cq.len() + 96,
-    );
-    url.push_str(t.scheme);
-    url.push_str("://");
-    url.push_str(t.authority);
-    url.push_str(t.wire_path);
+        host,
+        signed_list: &scope.signed_list,
+        payload_hash: t.payload_hash,
+    };
+    let (canonical_request, hash) = if keep {
+        let creq = parts.build();
+        let hash = Hex64::new(&sha256(creq.as_bytes()));
+        (Some(creq), hash)
+    } else {
+        let mut h = Sha256Stream::new();
+        parts.write(&mut h);
+        (None, Hex64::new(&h.finish()))
+    };
+    let (string_to_sign, signature) = sign_hash(key, &scope.time, scope.scope, hash.as_str(), keep);
+    url.reserve(scope.url_tail_len());
     url.push('?');
-    url.push_str(cq);
-    if let Some(token) = &scope.appended_token {
+    url.push_str(&scope.canonical_query);
+    if let Some(token) = scope.appended_token {
         url.push_str("&X-Amz-Security-Token=");
         url.push_str(token);
     }
     url.push_str("&X-Amz-Signature=");
-    url.push_str(&signature);
+    url.push_str(signature.as_str());
     PresignOutput {
         url,
         canonical_request,
         string_to_sign,
         signature,
+    }
+}
+
+/// The pieces of a canonical request.
+pub(crate) struct CanonicalParts<'a> {
+    pub method: &'a str,
+    pub canonical_uri: &'a str,
+    pub canonical_query: &'a str,
+    pub headers: &'a PreparedHeaders,
+    pub host: &'a str,
+    pub signed_list: &'a str,
+    pub payload_hash: &'a str,
+}
+
+impl CanonicalParts<'_> {
+    pub fn write(&self, out: &mut impl Sink) {
+        out.put(self.method);
+        out.put("\n");
+        out.put(self.canonical_uri);
+        out.put("\n");
+        out.put(self.canonical_query);
+        out.put("\n");
+        for (n, v) in self.headers.canonical(self.host) {
+            out.put(n);
+            out.put(":");
+            out.put(v);
+            out.put("\n");
+        }
+        out.put("\n");
+        out.put(self.signed_list);
+        out.put("\n");
+        out.put(self.payload_hash);
+    }
+
+    /// The canonical request as one string.
+    pub fn build(&self) -> String {
+        let mut s = String::with_capacity(self.len());
+        self.write(&mut s);
+        s
+    }
+
+    fn len(&self) -> usize {
+        let headers: usize = self
+            .headers
+            .others
+            .iter()
+            .map(|(n, v)| n.len() + v.len() + 2)
+            .sum();
+        self.method.len()
+            + self.canonical_uri.len()
+            + self.canonical_query.len()
+            + headers
+            + self.host.len()
+            + 6
+            + self.signed_list.len()
+            + self.payload_hash.len()
+            + 8
     }
 }
 
@@ -386,39 +537,41 @@ pub(crate) fn build_canonical_request(
     signed_list: &str,
     payload_hash: &str,
 ) -> String {
-    let headers_len: usize = headers
-        .others
-        .iter()
-        .map(|(n, v)| n.len() + v.len() + 2)
-        .sum::<usize>()
-        + host.len()
-        + 6;
-    let mut creq = String::with_capacity(
-        method.len()
-            + canonical_uri.len()
-            + canonical_query.len()
-            + headers_len
-            + signed_list.len()
-            + payload_hash.len()
-            + 8,
-    );
-    creq.push_str(method);
-    creq.push('\n');
-    creq.push_str(canonical_uri);
-    creq.push('\n');
-    creq.push_str(canonical_query);
-    creq.push('\n');
-    for (n, v) in headers.canonical(host) {
-        creq.push_str(n);
-        creq.push(':');
-        creq.push_str(v);
-        creq.push('\n');
+    CanonicalParts {
+        method,
+        canonical_uri,
+        canonical_query,
+        headers,
+        host,
+        signed_list,
+        payload_hash,
     }
-    creq.push('\n');
-    creq.push_str(signed_list);
-    creq.push('\n');
-    creq.push_str(payload_hash);
-    creq
+    .build()
+}
+
+/// Signs `AWS4-HMAC-SHA256\n{X-Amz-Date}\n{scope}\n{hash}`; with `keep`, also returns it.
+pub(crate) fn sign_hash(
+    key: &SigningKey,
+    time: &SigningTime,
+    scope: &str,
+    hash_hex: &str,
+    keep: bool,
+) -> (Option<String>, Hex64) {
+    let pieces = [
+        ALGORITHM,
+        "\n",
+        time.amz_date(),
+        "\n",
+        scope,
+        "\n",
+        hash_hex,
+    ];
+    let mut signer = key.signer();
+    for p in pieces {
+        signer.update(p.as_bytes());
+    }
+    let sts = keep.then(|| pieces.concat());
+    (sts, signer.finish_hex(key))
 }
 
 /// `AWS4-HMAC-SHA256\n{X-Amz-Date}\n{scope}\n`: the string-to-sign before the hash.
@@ -501,29 +654,45 @@ pub fn presign_url(
         params.region,
         params.service,
     );
+    let credential_scope = CredentialScope::new(
+        params.credentials.access_key_id(),
+        &time,
+        params.region,
+        params.service,
+    );
+    let token = params
+        .credentials
+        .session_token()
+        .map(|t| crate::encoding::encode(t.as_bytes()));
     let scope = PresignScope::new(ScopeInputs {
         query,
         headers: &headers,
-        access_key_id: params.credentials.access_key_id(),
-        region: params.region,
-        service: params.service,
+        scope: &credential_scope,
         time: &time,
         expires_in,
-        session_token: params.credentials.session_token(),
+        session_token: token.as_deref(),
         token_mode: settings.session_token,
     });
+    let mut url = String::with_capacity(url.len() + scope.url_tail_len());
+    url.push_str(parsed.scheme);
+    url.push_str("://");
+    let authority = url.len()..url.len() + parsed.authority.len();
+    url.push_str(&parsed.authority);
+    let wire_path = url.len()..url.len() + parsed.path.len();
+    url.push_str(parsed.path);
     let out = presign_target(
         &scope,
         &headers,
-        &Target {
+        Target {
             method: &method,
-            scheme: parsed.scheme,
-            authority: &parsed.authority,
-            wire_path: parsed.path,
-            canonical_uri: &curi,
+            url,
+            authority,
+            wire_path,
+            canonical_uri: Some(&curi),
             payload_hash: &payload,
         },
         &key,
+        true,
     );
     Ok(PresignedRequest {
         url: out.url,
@@ -532,9 +701,9 @@ pub fn presign_url(
         headers: headers.to_send,
         signed_at: time.system_time(),
         expires_at: unix_to_system_time(expires_at),
-        signature: out.signature,
-        canonical_request: out.canonical_request,
-        string_to_sign: out.string_to_sign,
+        signature: out.signature.as_str().to_owned(),
+        canonical_request: out.canonical_request.unwrap_or_default(),
+        string_to_sign: out.string_to_sign.unwrap_or_default(),
     })
 }
 
@@ -637,4 +806,71 @@ pub fn sign_request<N: AsRef<str>, V: AsRef<str>>(
         canonical_request,
         string_to_sign,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::canonical::prepare_headers;
+
+    /// The auth parameters are merged into the sorted caller parameters; the result must be
+    /// what sorting everything together gives, including names that sort between them.
+    #[test]
+    fn auth_parameters_merge_in_canonical_order() {
+        let user = [
+            ("X-Amz-Date-Extra", "1"),
+            ("a", "2"),
+            ("a", "1"),
+            ("A", ""),
+            ("X-Amz-B", "x"),
+            ("X-Amz-Credentials", "y"),
+            ("X-Amz-T", "z"),
+            ("X-Amz-Security", "w"),
+            ("Y", "v"),
+            ("~", "u"),
+            ("X-Amz-SignedHeadersX", "t"),
+        ];
+        let time = SigningTime::from_unix(1_704_067_200).unwrap();
+        let scope = CredentialScope::new("AKID", &time, "eu-west-1", "s3");
+        let headers = prepare_headers(&[("x-amz-meta-a", "b")]).unwrap();
+        for token in [None, Some("tok%2Fen")] {
+            for take in 0..=user.len() {
+                let mut q = QueryParams::default();
+                q.push_user(&user[..take]).unwrap();
+                let got = PresignScope::new(ScopeInputs {
+                    query: q,
+                    headers: &headers,
+                    scope: &scope,
+                    time: &time,
+                    expires_in: 600,
+                    session_token: token,
+                    token_mode: SessionTokenMode::Signed,
+                })
+                .canonical_query;
+
+                let mut all = QueryParams::default();
+                all.push_user(&user[..take]).unwrap();
+                all.push_encoded("X-Amz-Algorithm", ALGORITHM);
+                all.push_encoded("X-Amz-Credential", scope.credential.clone());
+                all.push_encoded("X-Amz-Date", time.amz_date().to_owned());
+                all.push_encoded("X-Amz-Expires", "600");
+                if let Some(t) = token {
+                    all.push_encoded("X-Amz-Security-Token", t.to_owned());
+                }
+                all.push_encoded("X-Amz-SignedHeaders", "host%3Bx-amz-meta-a");
+                all.sort();
+                let mut want = String::new();
+                all.write_into(&mut want);
+                assert_eq!(got, want, "{take} parameters, token {token:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn decimal_digits() {
+        let mut b = itoa_buf();
+        for n in [0, 7, 10, 3600, 604_800, u64::MAX] {
+            assert_eq!(fmt_u64(n, &mut b), n.to_string());
+        }
+    }
 }
