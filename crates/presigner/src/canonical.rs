@@ -44,7 +44,7 @@ fn is_tchar(b: u8) -> bool {
 
 /// Validates an HTTP method and returns it upper-cased (servers compare it case-sensitively and
 /// every client sends upper case, so `put` would only ever produce a URL that fails).
-pub fn normalize_method(method: &str) -> Result<String> {
+pub fn normalize_method(method: &str) -> Result<Cow<'_, str>> {
     if method.is_empty() {
         return Err(Error::InvalidMethod {
             method: method.into(),
@@ -57,7 +57,20 @@ pub fn normalize_method(method: &str) -> Result<String> {
             reason: "must be an HTTP token of at most 32 characters, such as GET or PUT".into(),
         });
     }
-    Ok(method.to_ascii_uppercase())
+    Ok(ascii_case(
+        method,
+        u8::is_ascii_lowercase,
+        str::to_ascii_uppercase,
+    ))
+}
+
+/// `s` itself when no byte needs changing, else the changed copy.
+fn ascii_case(s: &str, needs: fn(&u8) -> bool, change: fn(&str) -> String) -> Cow<'_, str> {
+    if s.bytes().any(|b| needs(&b)) {
+        Cow::Owned(change(s))
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 /// The canonical form of a header value: trimmed, inner runs of spaces/tabs collapsed to one space.
@@ -75,35 +88,52 @@ pub fn canonical_header_value(value: &str, out: &mut String) {
     }
 }
 
-/// Headers after validation: what goes into the canonical request and what the client sends.
-#[derive(Debug, Default, Clone)]
-pub struct PreparedHeaders {
-    /// `(lower-case name, canonical value)` of every signed header but `host`, sorted by name.
-    pub others: Vec<(String, String)>,
-    /// A caller-given `host` header (canonical form), which overrides the URL's authority.
-    pub host_override: Option<String>,
-    /// `(name as first given, exact value)` for every signed header but `host`; repeated names
-    /// joined with `,` as HTTP allows.
-    pub to_send: Vec<(String, String)>,
+/// [`canonical_header_value`], borrowing `value` when it is canonical already (the usual case).
+fn canonical_header_cow(value: &str) -> Cow<'_, str> {
+    let b = value.as_bytes();
+    let canonical = !b.contains(&b'\t')
+        && b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && !b.windows(2).any(|w| w == b"  ");
+    if canonical {
+        Cow::Borrowed(value)
+    } else {
+        let mut v = String::with_capacity(value.len());
+        canonical_header_value(value, &mut v);
+        Cow::Owned(v)
+    }
 }
 
-impl PreparedHeaders {
+/// Headers after validation: what goes into the canonical request and what the client sends.
+/// Borrows from the caller's headers wherever no change is needed.
+#[derive(Debug, Default, Clone)]
+pub struct PreparedHeaders<'a> {
+    /// `(lower-case name, canonical value)` of every signed header but `host`, sorted by name.
+    pub others: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    /// A caller-given `host` header (canonical form), which overrides the URL's authority.
+    pub host_override: Option<Cow<'a, str>>,
+    /// `(name as first given, exact value)` for every signed header but `host`; repeated names
+    /// joined with `,` as HTTP allows.
+    pub to_send: Vec<(&'a str, Cow<'a, str>)>,
+}
+
+impl<'a> PreparedHeaders<'a> {
     /// The `host` value to sign: the caller's override or the URL's authority.
-    pub fn host<'a>(&'a self, authority: &'a str) -> &'a str {
+    pub fn host<'s>(&'s self, authority: &'s str) -> &'s str {
         self.host_override.as_deref().unwrap_or(authority)
     }
 
     /// Every signed `(name, value)` in canonical order, `host` merged in.
-    pub fn canonical<'a>(&'a self, host: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> {
-        let split = self.others.partition_point(|(n, _)| n.as_str() < "host");
+    pub fn canonical<'s>(&'s self, host: &'s str) -> impl Iterator<Item = (&'s str, &'s str)> {
+        let split = self.others.partition_point(|(n, _)| n.as_ref() < "host");
         self.others[..split]
             .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .map(|(n, v)| (n.as_ref(), v.as_ref()))
             .chain(std::iter::once(("host", host)))
             .chain(
                 self.others[split..]
                     .iter()
-                    .map(|(n, v)| (n.as_str(), v.as_str())),
+                    .map(|(n, v)| (n.as_ref(), v.as_ref())),
             )
     }
 
@@ -124,10 +154,18 @@ impl PreparedHeaders {
         s
     }
 
+    /// The headers to send, owned (for a result).
+    pub fn to_send_owned(&self) -> Vec<(String, String)> {
+        self.to_send
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), v.as_ref().to_owned()))
+            .collect()
+    }
+
     /// Adds a header the signer itself sets (already canonical), keeping the order.
-    pub fn insert_signer_header(&mut self, name: &str, value: &str) {
-        let pos = self.others.partition_point(|(n, _)| n.as_str() < name);
-        self.others.insert(pos, (name.to_owned(), value.to_owned()));
+    pub fn insert_signer_header(&mut self, name: &'static str, value: impl Into<Cow<'a, str>>) {
+        let pos = self.others.partition_point(|(n, _)| n.as_ref() < name);
+        self.others.insert(pos, (Cow::Borrowed(name), value.into()));
     }
 
     pub fn has(&self, lower_name: &str) -> bool {
@@ -139,11 +177,11 @@ impl PreparedHeaders {
 /// (useful when the URL names an address and the server is reached through a virtual host).
 pub fn prepare_headers<N: AsRef<str>, V: AsRef<str>>(
     headers: &[(N, V)],
-) -> Result<PreparedHeaders> {
+) -> Result<PreparedHeaders<'_>> {
     let mut out = PreparedHeaders::default();
-    let mut host_value: Option<String> = None;
-    // (lower name, first-given name, exact joined value, canonical joined value)
-    let mut merged: Vec<(String, String, String, String)> = Vec::with_capacity(headers.len());
+    // `others` and `to_send` stay index-aligned until the final sort.
+    out.others.reserve(headers.len() + 3);
+    out.to_send.reserve(headers.len());
     for (name, value) in headers {
         let (name, value) = (name.as_ref(), value.as_ref());
         if name.is_empty() || !name.bytes().all(is_tchar) {
@@ -161,45 +199,39 @@ pub fn prepare_headers<N: AsRef<str>, V: AsRef<str>>(
                 format!("value must not contain control characters such as CR or LF (found byte 0x{bad:02x})"),
             ));
         }
-        let lower = name.to_ascii_lowercase();
-        if UNSIGNABLE.contains(&lower.as_str()) {
+        let lower = ascii_case(name, u8::is_ascii_uppercase, str::to_ascii_lowercase);
+        if UNSIGNABLE.contains(&lower.as_ref()) {
             continue;
         }
-        if SIGNER_HEADERS.contains(&lower.as_str()) {
+        if SIGNER_HEADERS.contains(&lower.as_ref()) {
             return Err(Error::header(
                 name,
                 "is set by the signer (pass the signing time as `now` and the token in the credentials)",
             ));
         }
         if lower == "host" {
-            let mut v = String::new();
-            canonical_header_value(value, &mut v);
+            let v = canonical_header_cow(value);
             if v.is_empty() {
                 return Err(Error::header(name, "host must not be empty"));
             }
-            host_value = Some(v);
+            out.host_override = Some(v);
             continue;
         }
         // Repeated headers: each value canonicalized, then joined with ','.
-        match merged.iter_mut().find(|(l, _, _, _)| *l == lower) {
-            Some((_, _, exact, canon)) => {
-                exact.push(',');
-                exact.push_str(value);
+        match out.others.iter().position(|(l, _)| *l == lower) {
+            Some(i) => {
+                let canon = out.others[i].1.to_mut();
                 canon.push(',');
                 canonical_header_value(value, canon);
+                let exact = out.to_send[i].1.to_mut();
+                exact.push(',');
+                exact.push_str(value);
             }
             None => {
-                let mut canon = String::with_capacity(value.len());
-                canonical_header_value(value, &mut canon);
-                merged.push((lower, name.to_owned(), value.to_owned(), canon));
+                out.others.push((lower, canonical_header_cow(value)));
+                out.to_send.push((name, Cow::Borrowed(value)));
             }
         }
-    }
-    out.host_override = host_value;
-    out.others.reserve(merged.len() + 3);
-    for (lower, name, exact, canon) in merged {
-        out.others.push((lower, canon));
-        out.to_send.push((name, exact));
     }
     out.others.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
@@ -556,7 +588,23 @@ mod tests {
         assert_eq!(h.signed_header_list(), "host;my-header1");
         assert_eq!(
             h.to_send,
-            vec![("My-Header1".into(), "value2, value2,value1".into())]
+            vec![("My-Header1", "value2, value2,value1".into())]
         );
+    }
+
+    /// Borrowing when a value is already canonical must give what canonicalizing gives.
+    #[test]
+    fn canonical_value_borrow_matches_copy() {
+        let pieces = ["", " ", "  ", "\t", "a", "b c", "é"];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let v = format!("{a}{b}{c}");
+                    let mut want = String::new();
+                    canonical_header_value(&v, &mut want);
+                    assert_eq!(canonical_header_cow(&v), want, "{v:?}");
+                }
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! that each presign is one SHA-256 and one HMAC. It never adds a parameter or header the caller
 //! did not ask for: SDK-added checksum parameters are a known cause of presigned PUTs failing.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -129,12 +130,12 @@ struct Day {
 }
 
 /// What is shared by every URL of one call (one time, one header set, one query set).
-struct Prepared {
-    method: String,
+struct Prepared<'a> {
+    method: Cow<'a, str>,
     time: SigningTime,
     expires_in: u64,
     expires_at: i64,
-    headers: PreparedHeaders,
+    headers: PreparedHeaders<'a>,
     day: Arc<Day>,
 }
 
@@ -179,12 +180,12 @@ impl S3Presigner {
     }
 
     /// Validates everything but the key; returns the shared parts and the caller's parameters.
-    fn prepare(
+    fn prepare<'a>(
         &self,
-        method: &str,
+        method: &'a str,
         bucket: &str,
-        options: &PresignOptions,
-    ) -> Result<(Prepared, QueryParams)> {
+        options: &'a PresignOptions,
+    ) -> Result<(Prepared<'a>, QueryParams)> {
         let method = normalize_method(method)?;
         validate_bucket(bucket)?;
         let expires_in = check_expires_in(options.expires_in as i128)?;
@@ -224,7 +225,7 @@ impl S3Presigner {
         Ok((prepared, query))
     }
 
-    fn scope<'a>(&'a self, p: &'a Prepared, query: QueryParams) -> PresignScope<'a> {
+    fn scope<'a>(&'a self, p: &'a Prepared<'_>, query: QueryParams) -> PresignScope<'a> {
         PresignScope::new(ScopeInputs {
             query,
             headers: &p.headers,
@@ -238,7 +239,7 @@ impl S3Presigner {
 
     fn presign_prepared(
         &self,
-        p: &Prepared,
+        p: &Prepared<'_>,
         scope: &PresignScope<'_>,
         bucket: &str,
         key: &str,
@@ -276,8 +277,8 @@ impl S3Presigner {
         Ok(PresignedRequest {
             url: out.url,
             signed_headers: p.headers.signed_names(),
-            headers: p.headers.to_send,
-            method: p.method,
+            headers: p.headers.to_send_owned(),
+            method: p.method.into_owned(),
             signed_at: p.time.system_time(),
             expires_at: unix_to_system_time(p.expires_at),
             signature: out.signature.as_str().to_owned(),

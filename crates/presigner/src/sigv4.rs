@@ -277,7 +277,7 @@ impl CredentialScope {
 pub(crate) struct ScopeInputs<'a> {
     /// Caller parameters, encoded (the auth parameters are merged in when writing).
     pub query: QueryParams,
-    pub headers: &'a PreparedHeaders,
+    pub headers: &'a PreparedHeaders<'a>,
     pub scope: &'a CredentialScope,
     pub time: &'a SigningTime,
     pub expires_in: u64,
@@ -427,7 +427,7 @@ impl Sink for Sha256Stream {
 /// request and string-to-sign.
 pub(crate) fn presign_target(
     scope: &PresignScope<'_>,
-    headers: &PreparedHeaders,
+    headers: &PreparedHeaders<'_>,
     t: Target<'_>,
     key: &SigningKey,
     keep: bool,
@@ -476,7 +476,7 @@ pub(crate) struct CanonicalParts<'a> {
     pub method: &'a str,
     pub canonical_uri: &'a str,
     pub canonical_query: &'a str,
-    pub headers: &'a PreparedHeaders,
+    pub headers: &'a PreparedHeaders<'a>,
     pub host: &'a str,
     pub signed_list: &'a str,
     pub payload_hash: &'a str,
@@ -532,7 +532,7 @@ pub(crate) fn build_canonical_request(
     method: &str,
     canonical_uri: &str,
     canonical_query: &str,
-    headers: &PreparedHeaders,
+    headers: &PreparedHeaders<'_>,
     host: &str,
     signed_list: &str,
     payload_hash: &str,
@@ -696,9 +696,9 @@ pub fn presign_url(
     );
     Ok(PresignedRequest {
         url: out.url,
-        method,
+        method: method.into_owned(),
         signed_headers: headers.signed_names(),
-        headers: headers.to_send,
+        headers: headers.to_send_owned(),
         signed_at: time.system_time(),
         expires_at: unix_to_system_time(expires_at),
         signature: out.signature.as_str().to_owned(),
@@ -749,7 +749,7 @@ pub fn sign_request<N: AsRef<str>, V: AsRef<str>>(
     prepared.insert_signer_header("x-amz-date", time.amz_date());
     added.push(("X-Amz-Date".into(), time.amz_date().into()));
     if settings.content_sha256_header && !prepared.has("x-amz-content-sha256") {
-        prepared.insert_signer_header("x-amz-content-sha256", &payload);
+        prepared.insert_signer_header("x-amz-content-sha256", payload.as_ref());
         added.push(("x-amz-content-sha256".into(), payload.to_string()));
     }
     if let Some(token) = params.credentials.session_token() {

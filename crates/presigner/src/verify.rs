@@ -5,6 +5,7 @@
 //! accept it. Every check has its own error kind so a gateway can log why it refused; callers
 //! should answer all of them the same way (403), as S3 does. Comparison is constant-time.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
@@ -265,10 +266,13 @@ fn check_claim<N: AsRef<str>, V: AsRef<str>>(
     for name in &signed {
         match (name.as_str(), request_headers.get(name)) {
             ("host", h) => {
-                prepared.host_override =
-                    Some(h.cloned().unwrap_or_else(|| parsed.authority.clone()))
+                prepared.host_override = Some(Cow::Borrowed(
+                    h.map_or(parsed.authority.as_str(), String::as_str),
+                ))
             }
-            (_, Some(v)) => prepared.others.push((name.clone(), v.clone())),
+            (_, Some(v)) => prepared
+                .others
+                .push((Cow::Borrowed(name.as_str()), Cow::Borrowed(v.as_str()))),
             (_, None) => {
                 return Err(Error::MissingSignedHeader {
                     name: name.clone(),
