@@ -304,8 +304,7 @@ impl<'a> PresignScope<'a> {
         } else {
             Cow::Owned(p.headers.signed_header_list())
         };
-        let mut signed_headers_enc = String::with_capacity(signed_list.len() + 16);
-        encode_into(&mut signed_headers_enc, signed_list.as_bytes());
+        let signed_headers_enc = crate::encoding::encode_cow(&signed_list);
         let mut expires = itoa_buf();
         let expires = fmt_u64(p.expires_in, &mut expires);
         let (signed_token, appended_token) = match (p.session_token, p.token_mode) {
