@@ -68,6 +68,17 @@
 #include <stdint.h>
 
 /**
+ * How many entries of `lens` follow the header and query pairs in
+ * `presigner_presign_options_new_packed`: the version id and the six response overrides.
+ */
+#define PRESIGNER_PACKED_OPTIONAL_FIELDS 7
+
+/**
+ * Number of 64-bit words before the per-header lengths in `presigner_presigned_fields_into`.
+ */
+#define PRESIGNER_PRESIGNED_FIELDS_WORDS 9
+
+/**
  * What a function returned. The numeric values are part of the ABI: they never change and a
  * retired value is never reused. 1..=99 mirror the core's error codes (see
  * `presigner_status_str`), 100 and above are the C ABI's own.
@@ -613,6 +624,35 @@ presigner_status presigner_presign_options_set_response_override(presigner_presi
                                                                  size_t value_len);
 
 /**
+ * Builds options in one call from strings packed into one buffer (for bindings that would
+ * otherwise make one call per field; the buffers hold no pointers).
+ *
+ * `strings` (`strings_len` bytes, may be NULL when 0) holds every string back to back, UTF-8,
+ * no separators; `lens` (`lens_len` entries) gives their lengths in this order:
+ *   - `header_count` pairs: header name, header value (as `presigner_presign_options_add_header`);
+ *   - `query_count` pairs: query name, raw value (as `presigner_presign_options_add_query`);
+ *   - `PRESIGNER_PACKED_OPTIONAL_FIELDS` (7) optional strings, a length of 0 leaving the field
+ *     unset: version id, then the response overrides content-type, content-disposition,
+ *     content-language, content-encoding, cache-control, expires.
+ *
+ * So `lens_len` must be `2 * header_count + 2 * query_count + 7` and the lengths must add up
+ * to `strings_len`, else PRESIGNER_STATUS_INVALID_OPTION. `expires_in` and the signing time
+ * (`now_unix` when `has_now`, else the system clock) are set as by the setters. The result
+ * equals a handle made with `presigner_presign_options_new` and those setters; free it with
+ * `presigner_presign_options_free`.
+ */
+presigner_status presigner_presign_options_new_packed(int64_t expires_in,
+                                                      bool has_now,
+                                                      int64_t now_unix,
+                                                      const char *strings,
+                                                      size_t strings_len,
+                                                      const size_t *lens,
+                                                      size_t lens_len,
+                                                      size_t header_count,
+                                                      size_t query_count,
+                                                      presigner_presign_options **out);
+
+/**
  * Frees options. NULL is a no-op.
  */
 void presigner_presign_options_free(presigner_presign_options *options);
@@ -786,6 +826,51 @@ presigner_status presigner_presigned_signed_header(const presigner_presigned *pr
  */
 presigner_status presigner_presigned_get_fields(const presigner_presigned *presigned,
                                                 presigner_presigned_fields *out);
+
+/**
+ * Every field of a presigned request serialized into one caller buffer, for bindings that
+ * copy the result out in one call (one allocation on their side).
+ *
+ * Layout (all integers 64-bit little-endian, no padding, no NULs; H = header count, N =
+ * signed header count), `PRESIGNER_PRESIGNED_FIELDS_WORDS` (9) words first:
+ *   - word 0 signed_at, word 1 expires_at (signed Unix seconds), word 2 H, word 3 N,
+ *   - words 4..=8 the byte lengths of url, method, signature, canonical_request,
+ *     string_to_sign;
+ *   - 2 * H words: the lengths of header 0 name, header 0 value, header 1 name, …;
+ *   - N words: the lengths of the signed header names;
+ *   - then the UTF-8 bytes of every string in the same order (url, method, signature,
+ *     canonical_request, string_to_sign, header names and values, signed header names).
+ *
+ * The total is `8 * (9 + 2 * H + N)` plus the string lengths; on success it is stored in
+ * `*len`. A buffer that is too small gives PRESIGNER_STATUS_BUFFER_TOO_SMALL with the needed
+ * length in `*len` and `buf` untouched (`buf` may be NULL when `buf_cap` is 0).
+ */
+presigner_status presigner_presigned_fields_into(const presigner_presigned *presigned,
+                                                 char *buf,
+                                                 size_t buf_cap,
+                                                 size_t *len);
+
+/**
+ * Presigns like `presigner_s3_presign` and writes every field of the result into the
+ * caller's buffer in the `presigner_presigned_fields_into` layout, in one call and without a
+ * handle. `options` may be NULL (3600 s, the system clock); `s3` and `options` are only read.
+ *
+ * When `buf_cap` is too small: PRESIGNER_STATUS_BUFFER_TOO_SMALL, the needed length in `*len`,
+ * `buf` untouched; the request was signed for nothing, so call again with a larger buffer
+ * (with a fixed signing time the result is the same; with the clock it may be signed at a
+ * later second). `buf` may be NULL when `buf_cap` is 0.
+ */
+presigner_status presigner_s3_presign_fields_into(const presigner_s3 *s3,
+                                                  const char *method,
+                                                  size_t method_len,
+                                                  const char *bucket,
+                                                  size_t bucket_len,
+                                                  const char *key,
+                                                  size_t key_len,
+                                                  const presigner_presign_options *options,
+                                                  char *buf,
+                                                  size_t buf_cap,
+                                                  size_t *len);
 
 /**
  * Frees a presigned request (and every string borrowed from it). NULL is a no-op.

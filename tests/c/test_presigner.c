@@ -896,6 +896,238 @@ static void test_url_into(void) {
   presigner_s3_free(s3);
 }
 
+/* Little-endian 64-bit word i of a presigner_presigned_fields_into buffer. */
+static uint64_t word_at(const unsigned char *b, size_t i) {
+  uint64_t v = 0;
+  for (int k = 7; k >= 0; k--) v = (v << 8) | b[i * 8 + (size_t)k];
+  return v;
+}
+
+/* Checks a presigner_presigned_fields_into buffer against the single-field accessors. */
+static void expect_fields_layout(const presigner_presigned *p, const unsigned char *b, size_t len,
+                                 const char *what) {
+  presigner_presigned_fields f;
+  expect_status(presigner_presigned_get_fields(p, &f), PRESIGNER_STATUS_OK, "get_fields");
+  size_t h = f.header_count, n = f.signed_header_count;
+  size_t words = PRESIGNER_PRESIGNED_FIELDS_WORDS + 2 * h + n;
+  int good = len >= words * 8 && (int64_t)word_at(b, 0) == f.signed_at &&
+             (int64_t)word_at(b, 1) == f.expires_at && word_at(b, 2) == h && word_at(b, 3) == n;
+  size_t at = words * 8, w = 4;
+  presigner_str want[5] = {f.url, f.method, f.signature, f.canonical_request, f.string_to_sign};
+  for (size_t i = 0; good && i < 5 + 2 * h + n; i++, w++) {
+    presigner_str s;
+    if (i < 5) {
+      s = want[i];
+    } else if (i < 5 + 2 * h) {
+      presigner_header hd;
+      presigner_presigned_header(p, (i - 5) / 2, &hd);
+      s = (i - 5) % 2 == 0 ? hd.name : hd.value;
+    } else {
+      presigner_presigned_signed_header(p, i - 5 - 2 * h, &s);
+    }
+    size_t l = (size_t)word_at(b, w);
+    good = l == s.len && at + l <= len && memcmp(b + at, s.data, l) == 0;
+    at += l;
+  }
+  good = good && at == len;
+  ok(good, what);
+}
+
+/* presign_options_new_packed and presigned_fields_into */
+static void test_packed(void) {
+  presigner_s3 *s3 = doc_s3();
+  const char *key = "dir/a b+c.txt";
+  /* the reference: one setter per field */
+  presigner_presign_options *o = doc_opts();
+  presigner_presign_options_set_expires_in(o, 900);
+  presigner_presign_options_add_header(o, S("Content-Type"), S("image/jpeg"));
+  presigner_presign_options_add_header(o, S("x-amz-meta-owner"), S("alice"));
+  presigner_presign_options_add_query(o, S("partNumber"), S("2"));
+  presigner_presign_options_set_version_id(o, S("v 1"));
+  presigner_presign_options_set_response_override(o, S("content-disposition"), S("inline"));
+  presigner_presign_options_set_response_override(o, S("expires"), S("0"));
+  presigner_presigned *ref = NULL;
+  expect_status(presigner_s3_presign(s3, S("PUT"), S("examplebucket"), S(key), o, &ref),
+                PRESIGNER_STATUS_OK, "presign with setter-built options");
+
+  /* the same options packed */
+  const char strings[] = "Content-Typeimage/jpegx-amz-meta-owneralicepartNumber2v 1inline0";
+  size_t lens[2 * 3 + PRESIGNER_PACKED_OPTIONAL_FIELDS] = {12, 10, 16, 5, 10, 1, 3, 0, 6, 0, 0, 0, 1};
+  presigner_presign_options *packed = NULL;
+  expect_status(presigner_presign_options_new_packed(900, true, DOC_NOW, strings, strlen(strings),
+                                                     lens, 13, 2, 1, &packed),
+                PRESIGNER_STATUS_OK, "new_packed");
+  presigner_presigned *got = NULL;
+  expect_status(presigner_s3_presign(s3, S("PUT"), S("examplebucket"), S(key), packed, &got),
+                PRESIGNER_STATUS_OK, "presign with packed options");
+  presigner_str a, b;
+  presigner_presigned_url(ref, &a);
+  presigner_presigned_url(got, &b);
+  ok(a.len == b.len && memcmp(a.data, b.data, a.len) == 0, "packed options: the setters' URL");
+  presigner_presigned_free(got);
+
+  /* nothing but the scalars; has_now false is the clock */
+  presigner_presign_options *bare = NULL;
+  size_t none[PRESIGNER_PACKED_OPTIONAL_FIELDS] = {0};
+  expect_status(presigner_presign_options_new_packed(60, false, 0, NULL, 0, none, 7, 0, 0, &bare),
+                PRESIGNER_STATUS_OK, "new_packed with no strings");
+  got = NULL;
+  expect_status(presigner_s3_presign(s3, S("GET"), S("examplebucket"), S(key), bare, &got),
+                PRESIGNER_STATUS_OK, "presign with bare packed options");
+  presigner_presigned_fields ff;
+  presigner_presigned_get_fields(got, &ff);
+  ok(ff.expires_at - ff.signed_at == 60 && ff.signed_at > 1700000000 && ff.header_count == 0,
+     "bare packed options: expires_in, the clock");
+  presigner_presigned_free(got);
+  presigner_presign_options_free(bare);
+
+  /* packed failures: out untouched */
+  presigner_presign_options *sentinel = (presigner_presign_options *)&passed, *out = sentinel;
+  expect_status(presigner_presign_options_new_packed(900, true, DOC_NOW, strings, strlen(strings),
+                                                     lens, 12, 2, 1, &out),
+                PRESIGNER_STATUS_INVALID_OPTION, "new_packed: wrong lens_len");
+  expect_status(presigner_presign_options_new_packed(900, true, DOC_NOW, strings,
+                                                     strlen(strings) - 1, lens, 13, 2, 1, &out),
+                PRESIGNER_STATUS_INVALID_OPTION, "new_packed: lengths exceed the strings");
+  expect_status(presigner_presign_options_new_packed(900, true, DOC_NOW, strings,
+                                                     strlen(strings) + 1, lens, 13, 2, 1, &out),
+                PRESIGNER_STATUS_INVALID_OPTION, "new_packed: strings left over");
+  expect_status(presigner_presign_options_new_packed(900, true, DOC_NOW, "\xff" "b", 2,
+                                                     (size_t[]){1, 1, 0, 0, 0, 0, 0, 0, 0}, 9, 1,
+                                                     0, &out),
+                PRESIGNER_STATUS_INVALID_UTF8, "new_packed: header name not UTF-8");
+  expect_status(presigner_presign_options_new_packed(900, true, DOC_NOW, NULL, 3, none, 7, 0, 0,
+                                                     &out),
+                PRESIGNER_STATUS_NULL_ARGUMENT, "new_packed: NULL strings with a length");
+  expect_status(presigner_presign_options_new_packed(900, true, DOC_NOW, NULL, 0, NULL, 7, 0, 0,
+                                                     &out),
+                PRESIGNER_STATUS_NULL_ARGUMENT, "new_packed: NULL lens with a count");
+  expect_status(presigner_presign_options_new_packed(900, true, DOC_NOW, NULL, 0, none, 7, 0, 0,
+                                                     NULL),
+                PRESIGNER_STATUS_NULL_ARGUMENT, "new_packed: NULL out");
+  expect_status(presigner_presign_options_new_packed(900, true, DOC_NOW, NULL, 0, none, 7,
+                                                     SIZE_MAX / 2, SIZE_MAX / 2, &out),
+                PRESIGNER_STATUS_INVALID_OPTION, "new_packed: overflowing counts");
+  ok(out == sentinel, "new_packed failures: out untouched");
+  /* an invalid header is accepted here and refused when presigning, as with add_header */
+  presigner_presign_options *badh = NULL;
+  expect_status(presigner_presign_options_new_packed(900, true, DOC_NOW, "a b1", 4,
+                                                     (size_t[]){3, 1, 0, 0, 0, 0, 0, 0, 0}, 9, 1,
+                                                     0, &badh),
+                PRESIGNER_STATUS_OK, "new_packed: header checked later");
+  got = NULL;
+  expect_status(presigner_s3_presign(s3, S("PUT"), S("examplebucket"), S(key), badh, &got),
+                PRESIGNER_STATUS_INVALID_HEADER, "presign with a packed bad header");
+  presigner_presign_options_free(badh);
+
+  /* fields_into: the layout, the needed length, the buffer untouched when short */
+  size_t need = 0;
+  expect_status(presigner_presigned_fields_into(ref, NULL, 0, &need),
+                PRESIGNER_STATUS_BUFFER_TOO_SMALL, "fields_into: length query");
+  unsigned char *buf = malloc(need + 16);
+  if (!buf) abort();
+  memset(buf, 0xAB, need + 16);
+  size_t len = 0;
+  expect_status(presigner_presigned_fields_into(ref, (char *)buf, need - 1, &len),
+                PRESIGNER_STATUS_BUFFER_TOO_SMALL, "fields_into: one byte short");
+  int untouched = 1;
+  for (size_t i = 0; i < need + 16; i++) untouched &= buf[i] == 0xAB;
+  ok(len == need && untouched, "fields_into short: needed length, buffer untouched");
+  len = 0;
+  expect_status(presigner_presigned_fields_into(ref, (char *)buf, need + 16, &len),
+                PRESIGNER_STATUS_OK, "fields_into");
+  ok(len == need && buf[need] == 0xAB, "fields_into writes exactly len bytes");
+  expect_fields_layout(ref, buf, len, "fields_into layout (PUT, 2 headers, 3 signed)");
+  free(buf);
+  size_t sentinel_len = 77;
+  char small[8];
+  expect_status(presigner_presigned_fields_into(NULL, small, sizeof small, &sentinel_len),
+                PRESIGNER_STATUS_NULL_ARGUMENT, "fields_into NULL presigned");
+  expect_status(presigner_presigned_fields_into(ref, NULL, 8, &sentinel_len),
+                PRESIGNER_STATUS_NULL_ARGUMENT, "fields_into NULL buffer with capacity");
+  expect_status(presigner_presigned_fields_into(ref, small, sizeof small, NULL),
+                PRESIGNER_STATUS_NULL_ARGUMENT, "fields_into NULL len");
+  ok(sentinel_len == 77, "fields_into NULL arguments: len untouched");
+
+  /* presign_fields_into: presign + fields_into in one call, byte for byte */
+  {
+    need = 0;
+    presigner_presigned_fields_into(ref, NULL, 0, &need);
+    unsigned char *want = malloc(need), *one = malloc(need + 8);
+    if (!want || !one) abort();
+    presigner_presigned_fields_into(ref, (char *)want, need, &len);
+    size_t need2 = 0;
+    expect_status(presigner_s3_presign_fields_into(s3, S("PUT"), S("examplebucket"), S(key), o, NULL,
+                                                   0, &need2),
+                  PRESIGNER_STATUS_BUFFER_TOO_SMALL, "presign_fields_into: length query");
+    ok(need2 == need, "presign_fields_into: needed length");
+    memset(one, 0xCD, need + 8);
+    len = 0;
+    expect_status(presigner_s3_presign_fields_into(s3, S("PUT"), S("examplebucket"), S(key), o,
+                                                   (char *)one, need - 1, &len),
+                  PRESIGNER_STATUS_BUFFER_TOO_SMALL, "presign_fields_into: one byte short");
+    untouched = 1;
+    for (size_t i = 0; i < need + 8; i++) untouched &= one[i] == 0xCD;
+    ok(len == need && untouched, "presign_fields_into short: needed length, buffer untouched");
+    len = 0;
+    expect_status(presigner_s3_presign_fields_into(s3, S("PUT"), S("examplebucket"), S(key), o,
+                                                   (char *)one, need + 8, &len),
+                  PRESIGNER_STATUS_OK, "presign_fields_into");
+    ok(len == need && memcmp(one, want, need) == 0 && one[need] == 0xCD,
+       "presign_fields_into: the bytes of presign + fields_into");
+    size_t keep = 99;
+    memset(one, 0xCD, 8);
+    expect_status(presigner_s3_presign_fields_into(s3, S("PUT"), S("examplebucket"), S(""), o,
+                                                   (char *)one, need + 8, &keep),
+                  PRESIGNER_STATUS_INVALID_KEY, "presign_fields_into: bad key");
+    expect_status(presigner_s3_presign_fields_into(s3, S("PUT"), S("examplebucket"), S(key), NULL,
+                                                   (char *)one, need + 8, NULL),
+                  PRESIGNER_STATUS_NULL_ARGUMENT, "presign_fields_into: NULL len");
+    expect_status(presigner_s3_presign_fields_into(NULL, S("PUT"), S("examplebucket"), S(key), o,
+                                                   (char *)one, need + 8, &keep),
+                  PRESIGNER_STATUS_NULL_ARGUMENT, "presign_fields_into: NULL s3");
+    expect_status(presigner_s3_presign_fields_into(s3, S("PUT"), S("examplebucket"), S(key), o, NULL,
+                                                   4, &keep),
+                  PRESIGNER_STATUS_NULL_ARGUMENT, "presign_fields_into: NULL buffer with capacity");
+    ok(keep == 99 && one[0] == 0xCD, "presign_fields_into failures: outputs untouched");
+    /* NULL options: the clock and 3600 s */
+    len = 0;
+    expect_status(presigner_s3_presign_fields_into(s3, S("GET"), S("examplebucket"), S(key), NULL,
+                                                   (char *)one, need + 8, &len),
+                  PRESIGNER_STATUS_OK, "presign_fields_into, NULL options");
+    ok(len >= 8 * PRESIGNER_PRESIGNED_FIELDS_WORDS &&
+           (int64_t)(word_at(one, 1) - word_at(one, 0)) == 3600 &&
+           (int64_t)word_at(one, 0) > 1700000000 && word_at(one, 2) == 0 && word_at(one, 3) == 1,
+       "presign_fields_into, NULL options: clock, 3600 s, host only");
+    free(want);
+    free(one);
+  }
+  presigner_presigned_free(ref);
+
+  /* a GET with a session token: no headers to send, host signed */
+  presigner_credentials *c = make_creds(AKID, SECRET, "a-session-token/+=", NULL);
+  presigner_s3 *ts = NULL;
+  expect_status(presigner_s3_new(S("us-east-1"), c, NULL, &ts), PRESIGNER_STATUS_OK, "token s3");
+  presigner_credentials_free(c);
+  ref = NULL;
+  expect_status(presigner_s3_presign(ts, S("GET"), S("examplebucket"), S(key), packed, &ref),
+                PRESIGNER_STATUS_OK, "token presign");
+  need = 0;
+  presigner_presigned_fields_into(ref, NULL, 0, &need);
+  buf = malloc(need);
+  if (!buf) abort();
+  expect_status(presigner_presigned_fields_into(ref, (char *)buf, need, &len), PRESIGNER_STATUS_OK,
+                "fields_into token GET");
+  expect_fields_layout(ref, buf, len, "fields_into layout (token GET)");
+  free(buf);
+  presigner_presigned_free(ref);
+  presigner_s3_free(ts);
+
+  presigner_presign_options_free(packed);
+  presigner_presign_options_free(o);
+  presigner_s3_free(s3);
+}
+
 static void test_sign_request_features(void) {
   presigner_credentials *c = make_creds(AKID, SECRET, "SESSIONTOKEN", NULL);
   presigner_signing_params *p = NULL;
@@ -1536,6 +1768,7 @@ int main(void) {
   test_statuses();
   test_s3_features();
   test_url_into();
+  test_packed();
   test_sign_request_features();
   test_threads();
   test_verify_suite();

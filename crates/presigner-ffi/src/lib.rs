@@ -1302,6 +1302,111 @@ pub unsafe extern "C" fn presigner_presign_options_set_response_override(
     })
 }
 
+/// How many entries of `lens` follow the header and query pairs in
+/// `presigner_presign_options_new_packed`: the version id and the six response overrides.
+pub const PRESIGNER_PACKED_OPTIONAL_FIELDS: usize = 7;
+
+/// Builds options in one call from strings packed into one buffer (for bindings that would
+/// otherwise make one call per field; the buffers hold no pointers).
+///
+/// `strings` (`strings_len` bytes, may be NULL when 0) holds every string back to back, UTF-8,
+/// no separators; `lens` (`lens_len` entries) gives their lengths in this order:
+///   - `header_count` pairs: header name, header value (as `presigner_presign_options_add_header`);
+///   - `query_count` pairs: query name, raw value (as `presigner_presign_options_add_query`);
+///   - `PRESIGNER_PACKED_OPTIONAL_FIELDS` (7) optional strings, a length of 0 leaving the field
+///     unset: version id, then the response overrides content-type, content-disposition,
+///     content-language, content-encoding, cache-control, expires.
+///
+/// So `lens_len` must be `2 * header_count + 2 * query_count + 7` and the lengths must add up
+/// to `strings_len`, else PRESIGNER_STATUS_INVALID_OPTION. `expires_in` and the signing time
+/// (`now_unix` when `has_now`, else the system clock) are set as by the setters. The result
+/// equals a handle made with `presigner_presign_options_new` and those setters; free it with
+/// `presigner_presign_options_free`.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presign_options_new_packed(
+    expires_in: i64,
+    has_now: bool,
+    now_unix: i64,
+    strings: *const c_char,
+    strings_len: usize,
+    lens: *const usize,
+    lens_len: usize,
+    header_count: usize,
+    query_count: usize,
+    out: *mut *mut presigner_presign_options,
+) -> presigner_status {
+    shim(|| {
+        check_out(out, "out")?;
+        let bytes = unsafe { bytes_arg(strings.cast::<u8>(), strings_len, "strings") }?;
+        let lens = unsafe { array_arg(lens, lens_len, "lens") }?;
+        let expected = header_count
+            .checked_add(query_count)
+            .and_then(|n| n.checked_mul(2))
+            .and_then(|n| n.checked_add(PRESIGNER_PACKED_OPTIONAL_FIELDS));
+        if expected != Some(lens_len) {
+            return Err(FfiError::new(
+                presigner_status::InvalidOption,
+                format!(
+                    "invalid option packed options: {lens_len} lengths for {header_count} headers \
+                     and {query_count} query parameters (expected 2 * (headers + query) + 7)"
+                ),
+            ));
+        }
+        let mut rest = bytes;
+        let mut next = |len: usize, what: &str| -> FfiResult<&str> {
+            if len > rest.len() {
+                return Err(FfiError::new(
+                    presigner_status::InvalidOption,
+                    format!("invalid option packed options: the lengths exceed strings_len ({strings_len})"),
+                ));
+            }
+            let (head, tail) = rest.split_at(len);
+            rest = tail;
+            // SAFETY: `head` is a slice of the caller's buffer, valid for this call.
+            unsafe { str_arg(head.as_ptr().cast(), head.len(), what) }
+        };
+        let mut o = PresignOptions {
+            expires_in,
+            now: has_now.then(|| unix_time(now_unix)),
+            ..PresignOptions::default()
+        };
+        let mut it = lens.iter().copied();
+        let mut pairs = |count: usize, n: &str, v: &str| -> FfiResult<Vec<(String, String)>> {
+            let mut out = Vec::with_capacity(count);
+            for _ in 0..count {
+                let name = next(it.next().unwrap_or(0), n)?.to_owned();
+                let value = next(it.next().unwrap_or(0), v)?.to_owned();
+                out.push((name, value));
+            }
+            Ok(out)
+        };
+        o.headers = pairs(header_count, "header name", "header value")?;
+        o.query = pairs(query_count, "query name", "query value")?;
+        let mut optional = |what: &str| -> FfiResult<Option<String>> {
+            let s = next(it.next().unwrap_or(0), what)?;
+            Ok((!s.is_empty()).then(|| s.to_owned()))
+        };
+        o.version_id = optional("version_id")?;
+        let r = &mut o.response;
+        r.content_type = optional("override value")?;
+        r.content_disposition = optional("override value")?;
+        r.content_language = optional("override value")?;
+        r.content_encoding = optional("override value")?;
+        r.cache_control = optional("override value")?;
+        r.expires = optional("override value")?;
+        if !rest.is_empty() {
+            return Err(FfiError::new(
+                presigner_status::InvalidOption,
+                format!(
+                    "invalid option packed options: the lengths add up to less than strings_len ({strings_len})"
+                ),
+            ));
+        }
+        unsafe { write_out(out, boxed(presigner_presign_options { inner: o })) };
+        Ok(())
+    })
+}
+
 /// Frees options. NULL is a no-op.
 #[no_mangle]
 pub unsafe extern "C" fn presigner_presign_options_free(options: *mut presigner_presign_options) {
@@ -1726,6 +1831,176 @@ pub unsafe extern "C" fn presigner_presigned_get_fields(
         };
         unsafe { write_out(out, f) };
         Ok(())
+    })
+}
+
+/// Number of 64-bit words before the per-header lengths in `presigner_presigned_fields_into`.
+pub const PRESIGNER_PRESIGNED_FIELDS_WORDS: usize = 9;
+
+impl presigner_presigned {
+    /// The strings in the order of the `presigner_presigned_fields_into` layout.
+    fn layout_strings(&self) -> impl Iterator<Item = &str> + Clone {
+        [
+            &self.url,
+            &self.method,
+            &self.signature,
+            &self.canonical_request,
+            &self.string_to_sign,
+        ]
+        .into_iter()
+        .chain(self.headers.iter().flat_map(|(n, v)| [n, v]))
+        .chain(self.signed_headers.iter())
+        .map(|s| &s.0[..s.0.len() - 1])
+    }
+}
+
+/// The strings of a core result in the order of the `presigner_presigned_fields_into` layout.
+fn request_layout_strings(r: &PresignedRequest) -> impl Iterator<Item = &str> + Clone {
+    [
+        &r.url,
+        &r.method,
+        &r.signature,
+        &r.canonical_request,
+        &r.string_to_sign,
+    ]
+    .into_iter()
+    .chain(r.headers.iter().flat_map(|(n, v)| [n, v]))
+    .chain(r.signed_headers.iter())
+    .map(String::as_str)
+}
+
+/// Writes the `presigner_presigned_fields_into` layout into the caller's buffer (or the
+/// needed length and BUFFER_TOO_SMALL).
+unsafe fn write_fields<'a>(
+    times: [i64; 2],
+    header_count: usize,
+    signed_header_count: usize,
+    strings: impl Iterator<Item = &'a str> + Clone,
+    buf: *mut c_char,
+    buf_cap: usize,
+    len: *mut usize,
+) -> FfiResult<()> {
+    let words = PRESIGNER_PRESIGNED_FIELDS_WORDS + 2 * header_count + signed_header_count;
+    let text: usize = strings.clone().map(str::len).sum();
+    let need = words * 8 + text;
+    if need > buf_cap {
+        unsafe { write_out(len, need) };
+        return Err(FfiError::new(
+            presigner_status::BufferTooSmall,
+            format!("buffer too small: {need} bytes needed, capacity {buf_cap}"),
+        ));
+    }
+    // SAFETY: `buf` is non-NULL (need > 0 and need <= buf_cap, checked by `check_buffer`)
+    // with `buf_cap` writable bytes that no Rust reference aliases.
+    let dst = unsafe { std::slice::from_raw_parts_mut(buf.cast::<u8>(), need) };
+    let (head, tail) = dst.split_at_mut(words * 8);
+    let mut w = head.chunks_exact_mut(8);
+    let mut put = |v: u64| {
+        if let Some(c) = w.next() {
+            c.copy_from_slice(&v.to_le_bytes());
+        }
+    };
+    put(times[0] as u64);
+    put(times[1] as u64);
+    put(header_count as u64);
+    put(signed_header_count as u64);
+    let mut at = 0;
+    for s in strings {
+        put(s.len() as u64);
+        tail[at..at + s.len()].copy_from_slice(s.as_bytes());
+        at += s.len();
+    }
+    unsafe { write_out(len, need) };
+    Ok(())
+}
+
+/// Every field of a presigned request serialized into one caller buffer, for bindings that
+/// copy the result out in one call (one allocation on their side).
+///
+/// Layout (all integers 64-bit little-endian, no padding, no NULs; H = header count, N =
+/// signed header count), `PRESIGNER_PRESIGNED_FIELDS_WORDS` (9) words first:
+///   - word 0 signed_at, word 1 expires_at (signed Unix seconds), word 2 H, word 3 N,
+///   - words 4..=8 the byte lengths of url, method, signature, canonical_request,
+///     string_to_sign;
+///   - 2 * H words: the lengths of header 0 name, header 0 value, header 1 name, …;
+///   - N words: the lengths of the signed header names;
+///   - then the UTF-8 bytes of every string in the same order (url, method, signature,
+///     canonical_request, string_to_sign, header names and values, signed header names).
+///
+/// The total is `8 * (9 + 2 * H + N)` plus the string lengths; on success it is stored in
+/// `*len`. A buffer that is too small gives PRESIGNER_STATUS_BUFFER_TOO_SMALL with the needed
+/// length in `*len` and `buf` untouched (`buf` may be NULL when `buf_cap` is 0).
+#[no_mangle]
+pub unsafe extern "C" fn presigner_presigned_fields_into(
+    presigned: *const presigner_presigned,
+    buf: *mut c_char,
+    buf_cap: usize,
+    len: *mut usize,
+) -> presigner_status {
+    shim(|| {
+        check_out(len, "len")?;
+        check_buffer(buf, buf_cap)?;
+        let p = unsafe { handle(presigned, "presigned") }?;
+        unsafe {
+            write_fields(
+                [p.signed_at, p.expires_at],
+                p.headers.len(),
+                p.signed_headers.len(),
+                p.layout_strings(),
+                buf,
+                buf_cap,
+                len,
+            )
+        }
+    })
+}
+
+/// Presigns like `presigner_s3_presign` and writes every field of the result into the
+/// caller's buffer in the `presigner_presigned_fields_into` layout, in one call and without a
+/// handle. `options` may be NULL (3600 s, the system clock); `s3` and `options` are only read.
+///
+/// When `buf_cap` is too small: PRESIGNER_STATUS_BUFFER_TOO_SMALL, the needed length in `*len`,
+/// `buf` untouched; the request was signed for nothing, so call again with a larger buffer
+/// (with a fixed signing time the result is the same; with the clock it may be signed at a
+/// later second). `buf` may be NULL when `buf_cap` is 0.
+#[no_mangle]
+pub unsafe extern "C" fn presigner_s3_presign_fields_into(
+    s3: *const presigner_s3,
+    method: *const c_char,
+    method_len: usize,
+    bucket: *const c_char,
+    bucket_len: usize,
+    key: *const c_char,
+    key_len: usize,
+    options: *const presigner_presign_options,
+    buf: *mut c_char,
+    buf_cap: usize,
+    len: *mut usize,
+) -> presigner_status {
+    shim(|| {
+        check_out(len, "len")?;
+        check_buffer(buf, buf_cap)?;
+        let s3 = unsafe { handle(s3, "s3") }?;
+        let method = unsafe { str_arg(method, method_len, "method") }?;
+        let bucket = unsafe { str_arg(bucket, bucket_len, "bucket") }?;
+        let key = unsafe { str_arg(key, key_len, "key") }?;
+        let r = s3
+            .inner
+            .presign(method, bucket, key, options_or_default(options))?;
+        unsafe {
+            write_fields(
+                [
+                    system_time_to_unix(r.signed_at),
+                    system_time_to_unix(r.expires_at),
+                ],
+                r.headers.len(),
+                r.signed_headers.len(),
+                request_layout_strings(&r),
+                buf,
+                buf_cap,
+                len,
+            )
+        }
     })
 }
 
