@@ -18,6 +18,7 @@ package presigner
 import "C"
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -447,8 +448,9 @@ func expiresSeconds(d time.Duration) int64 {
 	return secs
 }
 
-// buildOptions makes a C options handle (free it with C.presigner_presign_options_free).
-func buildOptions(o *PresignOptions, allowS3Only bool) (*C.presigner_presign_options, error) {
+// buildOptionsPerField makes the same handle as buildOptions with one C call per field (the
+// previous implementation, kept as the reference the tests compare buildOptions with).
+func buildOptionsPerField(o *PresignOptions) (*C.presigner_presign_options, error) {
 	var h *C.presigner_presign_options
 	if err := call(func() C.presigner_status { return C.presigner_presign_options_new(&h) }); err != nil {
 		return nil, err
@@ -530,7 +532,9 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-func readPresigned(p *C.presigner_presigned) *PresignedRequest {
+// readPresignedPerField reads a result with one C call per field and one Go string per field
+// (the previous implementation, kept as the reference the tests compare readPresigned with).
+func readPresignedPerField(p *C.presigner_presigned) *PresignedRequest {
 	var f C.presigner_presigned_fields
 	C.presigner_presigned_get_fields(p, &f)
 	r := &PresignedRequest{
@@ -563,7 +567,48 @@ func (s *S3Presigner) Presign(method, bucket, key string, opts PresignOptions) (
 	if err != nil {
 		return nil, err
 	}
-	oh, err := buildOptions(&opts, true)
+	sc := getScratch()
+	defer putScratch(sc)
+	oh, err := sc.buildOptions(&opts)
+	if err != nil {
+		return nil, err
+	}
+	defer C.presigner_presign_options_free(oh)
+	m, ml := cs(method)
+	b, bl := cs(bucket)
+	k, kl := cs(key)
+	// One C call presigns and serializes the result into sc.buf; a buffer too small (rare: the
+	// pooled buffers grow to the largest result seen) costs one more signing.
+	for {
+		runtime.LockOSThread()
+		st := C.presigner_s3_presign_fields_into(sp, m, ml, b, bl, k, kl, oh, sc.bufPtr(), C.size_t(len(sc.buf)), &sc.n)
+		if st == C.PRESIGNER_STATUS_BUFFER_TOO_SMALL && int(sc.n) > len(sc.buf) {
+			runtime.UnlockOSThread()
+			sc.grow(int(sc.n))
+			continue
+		}
+		err = statusErr(st)
+		runtime.UnlockOSThread()
+		break
+	}
+	runtime.KeepAlive(method)
+	runtime.KeepAlive(bucket)
+	runtime.KeepAlive(key)
+	runtime.KeepAlive(s)
+	if err != nil {
+		return nil, err
+	}
+	return parseFields(bytes.Clone(sc.buf[:sc.n]))
+}
+
+// presignPerField is Presign as it was before the one-call path: options built with one C call
+// per field, the result read with one C call per field (the reference of the tests).
+func (s *S3Presigner) presignPerField(method, bucket, key string, opts PresignOptions) (*PresignedRequest, error) {
+	sp, err := s.handle()
+	if err != nil {
+		return nil, err
+	}
+	oh, err := buildOptionsPerField(&opts)
 	if err != nil {
 		return nil, err
 	}
@@ -583,77 +628,86 @@ func (s *S3Presigner) Presign(method, bucket, key string, opts PresignOptions) (
 		return nil, err
 	}
 	defer C.presigner_presigned_free(out)
-	return readPresigned(out), nil
+	return readPresignedPerField(out), nil
 }
 
-// simpleOptions keeps a bounded free list of option handles that carry only expires_in and
-// now (the common case), saving two C calls per URL; every use sets both fields again. A
-// channel, not a sync.Pool: the pool drops items without freeing their C memory.
-var simpleOptions = make(chan *C.presigner_presign_options, 64)
-
-func getSimpleOptions() *C.presigner_presign_options {
-	select {
-	case h := <-simpleOptions:
-		return h
-	default:
-		var h *C.presigner_presign_options
-		if C.presigner_presign_options_new(&h) != C.PRESIGNER_STATUS_OK {
-			return nil
-		}
-		return h
+// presignHandleRead is Presign through a result handle read with readPresigned (the path of
+// PresignURL), for the tests.
+func (s *S3Presigner) presignHandleRead(method, bucket, key string, opts PresignOptions) (*PresignedRequest, error) {
+	sp, err := s.handle()
+	if err != nil {
+		return nil, err
 	}
-}
-
-func putSimpleOptions(h *C.presigner_presign_options) {
-	select {
-	case simpleOptions <- h:
-	default:
-		C.presigner_presign_options_free(h)
+	sc := getScratch()
+	defer putScratch(sc)
+	oh, err := sc.buildOptions(&opts)
+	if err != nil {
+		return nil, err
 	}
+	defer C.presigner_presign_options_free(oh)
+	m, ml := cs(method)
+	b, bl := cs(bucket)
+	k, kl := cs(key)
+	runtime.LockOSThread()
+	err = statusErr(C.presigner_s3_presign(sp, m, ml, b, bl, k, kl, oh, &sc.presigned))
+	runtime.UnlockOSThread()
+	runtime.KeepAlive(method)
+	runtime.KeepAlive(bucket)
+	runtime.KeepAlive(key)
+	runtime.KeepAlive(s)
+	if err != nil {
+		return nil, err
+	}
+	return sc.takePresigned()
 }
 
-func isSimple(o *PresignOptions) bool {
-	return len(o.Headers) == 0 && len(o.Query) == 0 && o.VersionID == "" && o.Response == (ResponseOverrides{}) && !o.Now.IsZero()
-}
-
-// PresignGet returns a presigned GET URL (the library computes and returns only the URL).
+// PresignGet returns a presigned GET URL. The library computes only the URL and writes it
+// into a reused buffer in one C call (with a second one only when the buffer is too small).
 func (s *S3Presigner) PresignGet(bucket, key string, opts PresignOptions) (string, error) {
 	sp, err := s.handle()
 	if err != nil {
 		return "", err
 	}
-	var h *C.presigner_presign_options
-	if isSimple(&opts) {
-		h = getSimpleOptions()
-		if h == nil {
-			return "", newError(C.PRESIGNER_STATUS_NULL_ARGUMENT, "cannot allocate options")
-		}
-		defer putSimpleOptions(h)
-		C.presigner_presign_options_set_expires_in(h, C.int64_t(expiresSeconds(opts.ExpiresIn)))
-		C.presigner_presign_options_set_now(h, C.int64_t(opts.Now.Unix()))
-	} else {
-		if h, err = buildOptions(&opts, true); err != nil {
+	sc := getScratch()
+	defer putScratch(sc)
+	var oh *C.presigner_presign_options // NULL: no headers, query, version id or overrides
+	if !isSimple(&opts) {
+		if oh, err = sc.buildOptions(&opts); err != nil {
 			return "", err
 		}
-		defer C.presigner_presign_options_free(h)
+		defer C.presigner_presign_options_free(oh)
 	}
-	var out *C.presigner_url_list
-	err = call(func() C.presigner_status {
-		b, bl := cs(bucket)
-		k, kl := cs(key)
-		return C.presigner_s3_presign_url_only(sp, (*C.char)(unsafe.Pointer(unsafe.StringData("GET"))), 3, b, bl, k, kl, h, &out)
-	})
+	b, bl := cs(bucket)
+	k, kl := cs(key)
+	exp := C.int64_t(expiresSeconds(opts.ExpiresIn))
+	hasNow, now := C.bool(!opts.Now.IsZero()), C.int64_t(opts.Now.Unix())
+	for {
+		runtime.LockOSThread()
+		st := C.presigner_s3_presign_url_into(sp, getMethod, 3, b, bl, k, kl, exp, hasNow, now, oh,
+			sc.bufPtr(), C.size_t(len(sc.buf)), &sc.n)
+		if st == C.PRESIGNER_STATUS_BUFFER_TOO_SMALL && int(sc.n) > len(sc.buf) {
+			runtime.UnlockOSThread()
+			sc.grow(int(sc.n))
+			continue
+		}
+		err = statusErr(st)
+		runtime.UnlockOSThread()
+		break
+	}
 	runtime.KeepAlive(bucket)
 	runtime.KeepAlive(key)
 	runtime.KeepAlive(s)
 	if err != nil {
 		return "", err
 	}
-	var u C.presigner_str
-	C.presigner_url_list_get(out, 0, &u)
-	url := gostr(u)
-	C.presigner_url_list_free(out)
-	return url, nil
+	return string(sc.buf[:sc.n]), nil
+}
+
+// getMethod is "GET" in C memory, allocated once.
+var getMethod = C.CString("GET")
+
+func isSimple(o *PresignOptions) bool {
+	return len(o.Headers) == 0 && len(o.Query) == 0 && o.VersionID == "" && o.Response == (ResponseOverrides{})
 }
 
 // PresignPut presigns a PUT; contentType, when not "", is signed and must be sent as given.
@@ -676,7 +730,9 @@ func (s *S3Presigner) PresignMany(method, bucket string, keys []string, opts Pre
 	if err != nil {
 		return nil, err
 	}
-	oh, err := buildOptions(&opts, true)
+	sc := getScratch()
+	oh, err := sc.buildOptions(&opts)
+	putScratch(sc)
 	if err != nil {
 		return nil, err
 	}
@@ -844,25 +900,25 @@ func PresignURL(method, rawURL string, creds *Credentials, opts URLOptions) (*Pr
 	}
 	defer C.presigner_signing_params_free(ph)
 	po := PresignOptions{ExpiresIn: opts.ExpiresIn, Headers: opts.Headers, Query: opts.Query}
-	oh, err := buildOptions(&po, false)
+	sc := getScratch()
+	defer putScratch(sc)
+	oh, err := sc.buildOptions(&po)
 	if err != nil {
 		return nil, err
 	}
 	defer C.presigner_presign_options_free(oh)
-	var out *C.presigner_presigned
-	err = call(func() C.presigner_status {
-		m, ml := cs(method)
-		u, ul := cs(rawURL)
-		return C.presigner_presign_url(m, ml, u, ul, cp, ph, oh, &out)
-	})
+	m, ml := cs(method)
+	u, ul := cs(rawURL)
+	runtime.LockOSThread()
+	err = statusErr(C.presigner_presign_url(m, ml, u, ul, cp, ph, oh, &sc.presigned))
+	runtime.UnlockOSThread()
 	runtime.KeepAlive(method)
 	runtime.KeepAlive(rawURL)
 	runtime.KeepAlive(creds)
 	if err != nil {
 		return nil, err
 	}
-	defer C.presigner_presigned_free(out)
-	return readPresigned(out), nil
+	return sc.takePresigned()
 }
 
 // SignRequest signs req with an Authorization header, in place: it adds X-Amz-Date,
