@@ -155,7 +155,7 @@ async function main() {
     versions: { '@smithy/signature-v4': ver('@smithy/signature-v4'), '@aws-sdk/s3-request-presigner': ver('@aws-sdk/s3-request-presigner') },
     batch_api: { 'presigner presignMany': 'S3Presigner.presignMany', others: 'an await loop' },
     checks,
-    notes: ['getSignedUrl adds x-id and checksum parameters (not byte-comparable; timed as users call it)', "presigner rows for case put use S3Presigner.presign(...).url"],
+    notes: ['getSignedUrl adds x-id and checksum parameters (not byte-comparable; timed as users call it)', "presigner rows for case put use S3Presigner.presign(...).url (the full result object; its fields other than url are decoded on first read)"],
     latency: lat,
     throughput: tp,
   }))

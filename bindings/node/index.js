@@ -73,12 +73,99 @@ function mustBeOptions(value, name, fn, required) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Presigned requests. The addon returns one string (see `pack` in crates/presigner-node):
+// `<numbers>;<texts>`, the numbers being the UTF-16 lengths of url, method, signature,
+// canonicalRequest, stringToSign, then signedAt and expiresAt (ms since the epoch), the count and
+// lengths of the signed header names, the count of headers and the lengths of each name and
+// value. `url` is cut out at once; the other fields are decoded when one is first read, so a
+// caller that only wants the URL never pays for building them.
+
+const FIELDS = ['url', 'method', 'headers', 'signedHeaders', 'expiresAt', 'signedAt', 'canonicalRequest', 'stringToSign', 'signature']
+
+function decode(packed) {
+  const semi = packed.indexOf(';')
+  const n = packed.slice(0, semi).split(',').map(Number) // the last element is empty
+  let at = semi + 1
+  const take = (len) => packed.slice(at, (at += len))
+  const url = take(n[0])
+  const method = take(n[1])
+  const signature = take(n[2])
+  const canonicalRequest = take(n[3])
+  const stringToSign = take(n[4])
+  const signedAt = new Date(n[5])
+  const expiresAt = new Date(n[6])
+  let i = 7
+  const signedHeaders = new Array(n[i])
+  for (let j = 0, count = n[i++]; j < count; j++) signedHeaders[j] = take(n[i++])
+  const headers = {}
+  for (let j = 0, count = n[i++]; j < count; j++) {
+    const name = take(n[i++])
+    headers[name] = take(n[i++])
+  }
+  return { url, method, headers, signedHeaders, expiresAt, signedAt, canonicalRequest, stringToSign, signature }
+}
+
+/** A presigned request. `url` is an own property; the other fields are accessors on the
+ * prototype, decoded on first read (then the same objects on every read, and assignable). */
+class PresignedRequest {
+  #packed
+  #fields = null
+
+  constructor(packed) {
+    // The url's length is the first number.
+    let len = 0
+    let i = 0
+    for (let c = packed.charCodeAt(0); c !== 44; c = packed.charCodeAt(++i)) len = len * 10 + (c - 48)
+    const start = packed.indexOf(';', i) + 1
+    this.url = packed.slice(start, start + len)
+    this.#packed = packed
+  }
+
+  #all() {
+    if (this.#fields === null) {
+      this.#fields = decode(this.#packed)
+      this.#packed = null
+    }
+    return this.#fields
+  }
+
+  /** The fields as a plain object, in the order of the `PresignedRequest` type. */
+  toJSON() {
+    const f = this.#all()
+    const out = {}
+    for (const k of FIELDS) out[k] = k === 'url' ? this.url : f[k]
+    return out
+  }
+
+  [util.inspect.custom](depth, options, inspect) {
+    return (inspect ?? util.inspect)(this.toJSON(), options)
+  }
+
+  static {
+    for (const k of FIELDS) {
+      if (k === 'url') continue
+      Object.defineProperty(PresignedRequest.prototype, k, {
+        enumerable: true,
+        configurable: true,
+        get() {
+          return this.#all()[k]
+        },
+        set(v) {
+          this.#all()[k] = v
+        },
+      })
+    }
+  }
+}
+
+
 function presignUrl(method, url, options) {
   mustBeString(method, 'method', presignUrl)
   mustBeString(url, 'url', presignUrl)
   mustBeOptions(options, 'options', presignUrl, true)
   try {
-    return native.presignUrl(method, url, options)
+    return new PresignedRequest(native.presignUrl(method, url, options))
   } catch (e) {
     throw convert(e, presignUrl)
   }
@@ -182,6 +269,66 @@ class Credentials extends NativeCredentials {
   }
 }
 
+// The common options (`expiresIn`, `now`, `headers`, `contentType`) are passed to the addon as
+// arguments instead of as an object it would read property by property. Anything else, or a
+// value of an unexpected type, goes through the general path, whose checks and errors are the
+// reference: the fast path returns NOT_FAST rather than guess.
+const NOT_FAST = Symbol('not fast')
+const dateTime = Date.prototype.getTime
+
+// `now` as epoch seconds (`undefined`: the clock), or NOT_FAST.
+function fastNow(now) {
+  if (now === undefined || typeof now === 'number') return now
+  if (now instanceof Date) return dateTime.call(now) / 1000
+  return NOT_FAST
+}
+
+// True if no option but expiresIn, now, headers and contentType is set.
+function onlyCommon(o) {
+  return (
+    o.query === undefined &&
+    o.versionId === undefined &&
+    o.responseContentDisposition === undefined &&
+    o.responseContentType === undefined &&
+    o.responseCacheControl === undefined &&
+    o.responseContentLanguage === undefined &&
+    o.responseContentEncoding === undefined &&
+    o.responseExpires === undefined
+  )
+}
+
+const okText = (s) => typeof s === 'string' && !s.includes('\0')
+
+// The headers (and contentType) as `name\0value\0…`, `undefined` for none, or NOT_FAST.
+function fastHeaders(h, contentType) {
+  let out
+  if (h === undefined) {
+    out = ''
+  } else if (Array.isArray(h)) {
+    out = ''
+    for (let i = 0; i < h.length; i++) {
+      const p = h[i]
+      if (!Array.isArray(p) || p.length !== 2 || !okText(p[0]) || !okText(p[1])) return NOT_FAST
+      out += (i === 0 ? '' : '\0') + p[0] + '\0' + p[1]
+    }
+  } else if (typeof h === 'object' && h !== null) {
+    out = ''
+    for (const name in h) {
+      const v = h[name]
+      if (v === undefined) continue
+      if (!okText(name) || !okText(v)) return NOT_FAST
+      out += (out === '' ? '' : '\0') + name + '\0' + v
+    }
+  } else {
+    return NOT_FAST
+  }
+  if (contentType !== undefined) {
+    if (!okText(contentType)) return NOT_FAST
+    out += (out === '' ? '' : '\0') + 'Content-Type\0' + contentType
+  }
+  return out === '' ? undefined : out
+}
+
 class S3Presigner extends NativeS3Presigner {
   constructor(options) {
     try {
@@ -197,10 +344,28 @@ class S3Presigner extends NativeS3Presigner {
     mustBeString(key, 'key', this.presign)
     mustBeOptions(options, 'options', this.presign, false)
     try {
-      return super.presign(method, bucket, key, options)
+      return new PresignedRequest(this.#presign(method, bucket, key, options, undefined))
     } catch (e) {
       throw convert(e, this.presign)
     }
+  }
+
+  // The packed result of presign (presignPut: `put` is true), through the fast path when it
+  // applies.
+  #presign(method, bucket, key, options, put) {
+    if (options === undefined || options === null) {
+      return put ? super.presignPut(bucket, key, options) : super.presign(method, bucket, key, options)
+    }
+    if (onlyCommon(options)) {
+      const { expiresIn } = options
+      const now = fastNow(options.now)
+      // contentType is a presignPut option only.
+      const headers = fastHeaders(options.headers, put ? options.contentType : undefined)
+      if ((expiresIn === undefined || typeof expiresIn === 'number') && now !== NOT_FAST && headers !== NOT_FAST) {
+        return this._fastPresign(put ? 'PUT' : method, bucket, key, expiresIn, now, headers)
+      }
+    }
+    return put ? super.presignPut(bucket, key, options) : super.presign(method, bucket, key, options)
   }
 
   presignGet(bucket, key, options) {
@@ -208,6 +373,13 @@ class S3Presigner extends NativeS3Presigner {
     mustBeString(key, 'key', this.presignGet)
     mustBeOptions(options, 'options', this.presignGet, false)
     try {
+      if (options !== undefined && options !== null && options.headers === undefined && options.contentType === undefined && onlyCommon(options)) {
+        const { expiresIn } = options
+        const now = fastNow(options.now)
+        if ((expiresIn === undefined || typeof expiresIn === 'number') && now !== NOT_FAST) {
+          return this._fastGet(bucket, key, expiresIn, now)
+        }
+      }
       return super.presignGet(bucket, key, options)
     } catch (e) {
       throw convert(e, this.presignGet)
@@ -219,7 +391,7 @@ class S3Presigner extends NativeS3Presigner {
     mustBeString(key, 'key', this.presignPut)
     mustBeOptions(options, 'options', this.presignPut, false)
     try {
-      return super.presignPut(bucket, key, options)
+      return new PresignedRequest(this.#presign('PUT', bucket, key, options, true))
     } catch (e) {
       throw convert(e, this.presignPut)
     }

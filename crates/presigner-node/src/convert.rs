@@ -187,14 +187,41 @@ impl TypeName for DateOut {
 
 impl ToNapiValue for DateOut {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> Result<sys::napi_value> {
-        let ms = match val.0.duration_since(UNIX_EPOCH) {
-            Ok(d) => d.as_secs_f64() * 1000.0,
-            Err(e) => -(e.duration().as_secs_f64() * 1000.0),
-        };
         let mut out = ptr::null_mut();
-        check_status!(unsafe { sys::napi_create_date(env, ms.floor(), &mut out) })?;
+        check_status!(unsafe { sys::napi_create_date(env, epoch_ms(val.0), &mut out) })?;
         Ok(out)
     }
+}
+
+/// Repeated header names (any case) joined into the first one's value with `,`, as HTTP allows.
+pub fn merge_headers(headers: Vec<(String, String)>) -> Vec<(String, String)> {
+    let repeats = headers
+        .iter()
+        .enumerate()
+        .any(|(i, (n, _))| headers[..i].iter().any(|(m, _)| m.eq_ignore_ascii_case(n)));
+    if !repeats {
+        return headers;
+    }
+    let mut merged: Vec<(String, String)> = Vec::with_capacity(headers.len());
+    for (n, v) in headers {
+        match merged.iter_mut().find(|(m, _)| m.eq_ignore_ascii_case(&n)) {
+            Some((_, existing)) => {
+                existing.push(',');
+                existing.push_str(&v);
+            }
+            None => merged.push((n, v)),
+        }
+    }
+    merged
+}
+
+/// Milliseconds since the epoch of a `Date` result.
+pub fn epoch_ms(t: SystemTime) -> f64 {
+    let ms = match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_secs_f64() * 1000.0,
+        Err(e) => -(e.duration().as_secs_f64() * 1000.0),
+    };
+    ms.floor()
 }
 
 /// Headers as a plain object (repeated names joined with `,`, as HTTP allows).
@@ -214,21 +241,135 @@ impl ToNapiValue for HeaderObject {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> Result<sys::napi_value> {
         let mut obj = ptr::null_mut();
         check_status!(unsafe { sys::napi_create_object(env, &mut obj) })?;
-        let mut merged: Vec<(String, String)> = Vec::with_capacity(val.0.len());
-        for (n, v) in val.0 {
-            match merged.iter_mut().find(|(m, _)| m.eq_ignore_ascii_case(&n)) {
-                Some((_, existing)) => {
-                    existing.push(',');
-                    existing.push_str(&v);
-                }
-                None => merged.push((n, v)),
-            }
-        }
-        for (n, v) in merged {
+        for (n, v) in merge_headers(val.0) {
             let key = unsafe { String::to_napi_value(env, n)? };
             let value = unsafe { String::to_napi_value(env, v)? };
             check_status!(unsafe { sys::napi_set_property(env, obj, key, value) })?;
         }
         Ok(obj)
+    }
+}
+
+/// Bytes of UTF-8 a [`Utf8Buf`] holds without allocating: most keys, every bucket and method.
+const UTF8_INLINE: usize = 320;
+
+/// A string argument not converted yet: read it with [`Utf8Buf::read`].
+#[derive(Clone, Copy)]
+pub struct JsText {
+    env: sys::napi_env,
+    value: sys::napi_value,
+}
+
+impl TypeName for JsText {
+    fn type_name() -> &'static str {
+        "String"
+    }
+    fn value_type() -> ValueType {
+        ValueType::String
+    }
+}
+
+impl ValidateNapiValue for JsText {}
+
+impl FromNapiValue for JsText {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        Ok(JsText { env, value })
+    }
+}
+
+/// Stack space for a string argument's UTF-8, filled with one `napi_get_value_string_utf8`
+/// call (napi-rs's `String` asks for the length first, then copies into a new allocation).
+/// Strings too long for it take that usual route.
+pub struct Utf8Buf {
+    buf: [std::mem::MaybeUninit<u8>; UTF8_INLINE],
+    heap: Option<String>,
+}
+
+impl Utf8Buf {
+    pub fn new() -> Self {
+        Utf8Buf {
+            buf: [std::mem::MaybeUninit::uninit(); UTF8_INLINE],
+            heap: None,
+        }
+    }
+
+    /// The UTF-8 of `text` (a string, else a `StringExpected` error).
+    pub fn read(&mut self, text: JsText) -> std::result::Result<&str, Error<&'static str>> {
+        self.read_inner(text)
+            .map_err(|e| Error::new("StringExpected", e.reason.clone()))
+    }
+
+    fn read_inner(&mut self, text: JsText) -> Result<&str> {
+        let mut n = 0usize;
+        let status = unsafe {
+            sys::napi_get_value_string_utf8(
+                text.env,
+                text.value,
+                self.buf.as_mut_ptr().cast(),
+                UTF8_INLINE,
+                &mut n,
+            )
+        };
+        if status == sys::Status::napi_string_expected {
+            return Err(Error::new(
+                Status::StringExpected,
+                "expected a string".to_owned(),
+            ));
+        }
+        check_status!(status)?;
+        // Node writes at most `UTF8_INLINE - 1` bytes and never splits a character (at most 4
+        // bytes), so a shorter result is the whole string.
+        if n + 4 < UTF8_INLINE - 1 {
+            // SAFETY: Node-API wrote `n` bytes of UTF-8 (V8 replaces lone surrogates), whole
+            // characters only.
+            return Ok(unsafe {
+                std::str::from_utf8_unchecked(std::slice::from_raw_parts(
+                    self.buf.as_ptr().cast::<u8>(),
+                    n,
+                ))
+            });
+        }
+        let s = unsafe { String::from_napi_value(text.env, text.value)? };
+        Ok(self.heap.insert(s))
+    }
+}
+
+/// A string result: created as Latin-1 (no UTF-8 decoding in V8) when it is ASCII, as a URL
+/// always is.
+pub struct TextOut {
+    pub text: String,
+    pub ascii: bool,
+}
+
+impl TextOut {
+    pub fn new(text: String) -> Self {
+        let ascii = text.is_ascii();
+        TextOut { text, ascii }
+    }
+}
+
+impl TypeName for TextOut {
+    fn type_name() -> &'static str {
+        "string"
+    }
+    fn value_type() -> ValueType {
+        ValueType::String
+    }
+}
+
+impl ToNapiValue for TextOut {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> Result<sys::napi_value> {
+        let mut out = ptr::null_mut();
+        let s = val.text;
+        if val.ascii {
+            check_status!(unsafe {
+                sys::napi_create_string_latin1(env, s.as_ptr().cast(), s.len() as isize, &mut out)
+            })?;
+        } else {
+            check_status!(unsafe {
+                sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut out)
+            })?;
+        }
+        Ok(out)
     }
 }

@@ -24,7 +24,9 @@ use presigner::{
     UrlPresignOptions,
 };
 
-use convert::{DateOut, HeaderObject, Pairs, Time};
+use convert::{
+    epoch_ms, merge_headers, DateOut, HeaderObject, JsText, Pairs, TextOut, Time, Utf8Buf,
+};
 
 /// The error status: a core code (`invalid_bucket`) or a napi status name (`InvalidArg`).
 type Code = &'static str;
@@ -237,19 +239,109 @@ pub struct PresignedRequestJs {
     pub signature: String,
 }
 
-impl From<PresignedRequest> for PresignedRequestJs {
-    fn from(r: PresignedRequest) -> Self {
-        PresignedRequestJs {
-            url: r.url,
-            method: r.method,
-            headers: HeaderObject(r.headers),
-            signed_headers: r.signed_headers,
-            expires_at: DateOut(r.expires_at),
-            signed_at: DateOut(r.signed_at),
-            canonical_request: r.canonical_request,
-            string_to_sign: r.string_to_sign,
-            signature: r.signature,
+// `PresignedRequestJs` only describes the result in index.d.ts: presigning returns the result
+// packed into one string (`pack`), which the loader wraps in its `PresignedRequest` class.
+
+/// The number of UTF-16 code units of `s` (what JS string offsets count).
+fn js_len(s: &str, ascii: &mut bool) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        *ascii = false;
+        s.encode_utf16().count()
+    }
+}
+
+fn push_num(out: &mut Vec<u8>, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
         }
+    }
+    out.extend_from_slice(&digits[i..]);
+    out.push(b',');
+}
+
+fn push_ms(out: &mut Vec<u8>, t: std::time::SystemTime) {
+    let ms = epoch_ms(t);
+    if ms < 0.0 {
+        out.push(b'-');
+    }
+    push_num(out, ms.abs() as u64);
+}
+
+/// A presigned request as one string, for the loader's `PresignedRequest` (which takes `url` at
+/// once and decodes the other fields when one is first read): one call creates one JS string
+/// instead of an object, nine properties, two `Date`s, an array and a header object.
+///
+/// Layout: `<numbers>;<texts>`. The numbers are decimal, each followed by `,`: the UTF-16
+/// lengths of url, method, signature, canonicalRequest and stringToSign; signedAt and expiresAt
+/// in ms since the epoch; the count of signed header names and their lengths; the count of
+/// headers (repeated names merged) and the lengths of each name and value. The texts are those
+/// strings, concatenated in the same order.
+fn pack(r: PresignedRequest) -> TextOut {
+    let headers = merge_headers(r.headers);
+    let texts = r.url.len()
+        + r.method.len()
+        + r.signature.len()
+        + r.canonical_request.len()
+        + r.string_to_sign.len()
+        + r.signed_headers.iter().map(String::len).sum::<usize>()
+        + headers
+            .iter()
+            .map(|(n, v)| n.len() + v.len())
+            .sum::<usize>();
+    // At most 21 bytes per number.
+    let numbers = 10 + r.signed_headers.len() + 2 * headers.len();
+    let mut out: Vec<u8> = Vec::with_capacity(texts + 1 + 21 * numbers);
+    let mut ascii = true;
+    for s in [
+        &r.url,
+        &r.method,
+        &r.signature,
+        &r.canonical_request,
+        &r.string_to_sign,
+    ] {
+        push_num(&mut out, js_len(s, &mut ascii) as u64);
+    }
+    push_ms(&mut out, r.signed_at);
+    push_ms(&mut out, r.expires_at);
+    push_num(&mut out, r.signed_headers.len() as u64);
+    for h in &r.signed_headers {
+        push_num(&mut out, js_len(h, &mut ascii) as u64);
+    }
+    push_num(&mut out, headers.len() as u64);
+    for (n, v) in &headers {
+        push_num(&mut out, js_len(n, &mut ascii) as u64);
+        push_num(&mut out, js_len(v, &mut ascii) as u64);
+    }
+    out.push(b';');
+    for s in [
+        &r.url,
+        &r.method,
+        &r.signature,
+        &r.canonical_request,
+        &r.string_to_sign,
+    ] {
+        out.extend_from_slice(s.as_bytes());
+    }
+    for h in &r.signed_headers {
+        out.extend_from_slice(h.as_bytes());
+    }
+    for (n, v) in &headers {
+        out.extend_from_slice(n.as_bytes());
+        out.extend_from_slice(v.as_bytes());
+    }
+    // SAFETY: ASCII digits and separators, and whole UTF-8 strings.
+    TextOut {
+        text: unsafe { String::from_utf8_unchecked(out) },
+        ascii,
     }
 }
 
@@ -468,6 +560,33 @@ impl S3PresignOptions {
     }
 }
 
+/// Options of the loader's fast paths; the same checks, in the same order, as `into_core`.
+fn fast_options(
+    expires: Option<f64>,
+    now_s: Option<f64>,
+    headers: Option<&str>,
+) -> Result<PresignOptions> {
+    let expires_in = expires_in(expires)?;
+    let now = guard(|| now(now_s.map(|seconds| Time { seconds })))?;
+    let headers = match headers {
+        None => Vec::new(),
+        Some(packed) => {
+            let mut parts = packed.split('\0');
+            let mut out = Vec::with_capacity(packed.bytes().filter(|&b| b == 0).count() / 2 + 2);
+            while let (Some(n), Some(v)) = (parts.next(), parts.next()) {
+                out.push((n.to_owned(), v.to_owned()));
+            }
+            out
+        }
+    };
+    Ok(PresignOptions {
+        expires_in,
+        headers,
+        now,
+        ..PresignOptions::default()
+    })
+}
+
 fn s3_options(options: Option<S3PresignOptions>) -> Result<PresignOptions> {
     match options {
         Some(o) => o.into_core(),
@@ -527,40 +646,95 @@ impl S3Presigner {
     }
 
     /// Presigns one request for `bucket`/`key` (the key is taken literally).
-    #[napi]
+    #[napi(
+        ts_args_type = "method: string, bucket: string, key: string, options?: S3PresignOptions | undefined | null",
+        ts_return_type = "PresignedRequest"
+    )]
     pub fn presign(
         &self,
-        method: String,
-        bucket: String,
-        key: String,
+        method: JsText,
+        bucket: JsText,
+        key: JsText,
         options: Option<S3PresignOptions>,
-    ) -> Result<PresignedRequestJs> {
+    ) -> Result<TextOut> {
+        let (mut m, mut b, mut k) = (Utf8Buf::new(), Utf8Buf::new(), Utf8Buf::new());
+        let (method, bucket, key) = (m.read(method)?, b.read(bucket)?, k.read(key)?);
         let o = s3_options(options)?;
-        guard(|| self.inner.presign(&method, &bucket, &key, &o)).map(Into::into)
+        guard(|| self.inner.presign(method, bucket, key, &o)).map(pack)
     }
 
     /// A presigned GET URL.
-    #[napi]
+    #[napi(
+        ts_args_type = "bucket: string, key: string, options?: S3PresignOptions | undefined | null",
+        ts_return_type = "string"
+    )]
     pub fn presign_get(
         &self,
-        bucket: String,
-        key: String,
+        bucket: JsText,
+        key: JsText,
         options: Option<S3PresignOptions>,
-    ) -> Result<String> {
+    ) -> Result<TextOut> {
+        let (mut b, mut k) = (Utf8Buf::new(), Utf8Buf::new());
+        let (bucket, key) = (b.read(bucket)?, k.read(key)?);
         let o = s3_options(options)?;
-        guard(|| self.inner.presign_url_only("GET", &bucket, &key, &o))
+        guard(|| self.inner.presign_url_only("GET", bucket, key, &o)).map(TextOut::new)
     }
 
     /// A presigned PUT (`contentType`, when given, is signed and must be sent as is).
-    #[napi]
+    #[napi(
+        ts_args_type = "bucket: string, key: string, options?: S3PresignOptions | undefined | null",
+        ts_return_type = "PresignedRequest"
+    )]
     pub fn presign_put(
         &self,
-        bucket: String,
-        key: String,
+        bucket: JsText,
+        key: JsText,
         options: Option<S3PresignOptions>,
-    ) -> Result<PresignedRequestJs> {
+    ) -> Result<TextOut> {
+        let (mut b, mut k) = (Utf8Buf::new(), Utf8Buf::new());
+        let (bucket, key) = (b.read(bucket)?, k.read(key)?);
         let o = s3_options(options)?;
-        guard(|| self.inner.presign("PUT", &bucket, &key, &o)).map(Into::into)
+        guard(|| self.inner.presign("PUT", bucket, key, &o)).map(pack)
+    }
+
+    /// The loader's fast path of `presignGet` when the options are at most `expiresIn` (a
+    /// number) and `now` (epoch seconds): no options object to read.
+    #[napi(js_name = "_fastGet", skip_typescript)]
+    pub fn fast_get(
+        &self,
+        bucket: JsText,
+        key: JsText,
+        expires_in: Option<f64>,
+        now: Option<f64>,
+    ) -> Result<TextOut> {
+        let (mut b, mut k) = (Utf8Buf::new(), Utf8Buf::new());
+        let (bucket, key) = (b.read(bucket)?, k.read(key)?);
+        let o = fast_options(expires_in, now, None)?;
+        guard(|| self.inner.presign_url_only("GET", bucket, key, &o)).map(TextOut::new)
+    }
+
+    /// The loader's fast path of `presign`/`presignPut`: `expiresIn`, `now` (epoch seconds) and
+    /// the headers as `name\0value\0name\0value` (the loader checked they are strings without
+    /// NUL), result packed as by `presign`.
+    #[napi(js_name = "_fastPresign", skip_typescript)]
+    pub fn fast_presign(
+        &self,
+        method: JsText,
+        bucket: JsText,
+        key: JsText,
+        expires_in: Option<f64>,
+        now: Option<f64>,
+        headers: Option<JsText>,
+    ) -> Result<TextOut> {
+        let (mut m, mut b, mut k) = (Utf8Buf::new(), Utf8Buf::new(), Utf8Buf::new());
+        let (method, bucket, key) = (m.read(method)?, b.read(bucket)?, k.read(key)?);
+        let mut h = Utf8Buf::new();
+        let headers = match headers {
+            Some(t) => Some(h.read(t)?),
+            None => None,
+        };
+        let o = fast_options(expires_in, now, headers)?;
+        guard(|| self.inner.presign(method, bucket, key, &o)).map(pack)
     }
 
     /// The same request for many keys at one signing time; the URLs in order.
@@ -661,12 +835,8 @@ pub struct PresignUrlOptions {
 }
 
 /// Presigns any AWS request given as a URL (path percent-encoded as on the wire).
-#[napi]
-pub fn presign_url(
-    method: String,
-    url: String,
-    options: PresignUrlOptions,
-) -> Result<PresignedRequestJs> {
+#[napi(ts_return_type = "PresignedRequest")]
+pub fn presign_url(method: String, url: String, options: PresignUrlOptions) -> Result<TextOut> {
     let expires = expires_in(options.expires_in)?;
     guard(move || {
         let settings = SettingsInput {
@@ -700,7 +870,7 @@ pub fn presign_url(
         };
         presigner::presign_url(&method, &url, &params, &opts)
     })
-    .map(Into::into)
+    .map(pack)
 }
 
 /// Options of `signRequest`.
