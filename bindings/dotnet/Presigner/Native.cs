@@ -120,15 +120,6 @@ namespace Presigning
             byte[] bucket, UIntPtr bucketLen, byte[] key, UIntPtr keyLen, PresignOptionsHandle options,
             out PresignedHandle output);
 
-        // The same entry point with a raw result pointer, for the URL-only fast path
-        // (S3Presigner.PresignGetUrl): the result lives only inside that call and is freed in a
-        // finally block, so it needs no SafeHandle (whose allocation and finalizer registration
-        // cost more per call than the P/Invoke itself on Mono).
-        [DllImport(Lib, EntryPoint = "presigner_s3_presign", CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int presigner_s3_presign_raw(S3Handle s3, byte[] method, UIntPtr methodLen,
-            byte[] bucket, UIntPtr bucketLen, byte[] key, UIntPtr keyLen, PresignOptionsHandle options,
-            out IntPtr output);
-
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int presigner_s3_presign_many(S3Handle s3, byte[] method, UIntPtr methodLen,
             byte[] bucket, UIntPtr bucketLen, NativeStr[] keys, UIntPtr keysLen, PresignOptionsHandle options,
@@ -203,9 +194,6 @@ namespace Presigning
         // ---- presigned results ----
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int presigner_presigned_url(PresignedHandle presigned, out NativeStr output);
-
-        [DllImport(Lib, EntryPoint = "presigner_presigned_url", CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int presigner_presigned_url_raw(IntPtr presigned, out NativeStr output);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int presigner_presigned_get_fields(PresignedHandle presigned, out NativePresignedFields output);

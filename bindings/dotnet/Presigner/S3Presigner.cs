@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Net.Http;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Threading;
 
 namespace Presigning
@@ -97,6 +98,13 @@ namespace Presigning
         /// <summary>The signing time (whole seconds are used); null means the system clock.</summary>
         public DateTimeOffset? Now { get; set; }
 
+        /// <summary>Headers, query parameters, a version id or response overrides: what needs an options handle
+        /// besides the expiry and the signing time.</summary>
+        internal bool HasRequestSettings
+        {
+            get { return _headers.Count != 0 || _query.Count != 0 || HasS3OnlySettings; }
+        }
+
         internal bool HasS3OnlySettings
         {
             get
@@ -132,14 +140,14 @@ namespace Presigning
 
         private Built _built;
 
-        private static bool Eq(string a, string b) { return string.Equals(a, b, StringComparison.Ordinal); }
+        // string.Equals(string, string) is ordinal, with a reference-equality fast path.
+        private static bool Eq(string a, string b) { return string.Equals(a, b); }
 
         private static bool Same(KeyValuePair<string, string>[] a, NameValueList b)
         {
             if (a.Length != b.Count) return false;
             for (int i = 0; i < a.Length; i++)
-                if (!string.Equals(a[i].Key, b[i].Key, StringComparison.Ordinal)
-                    || !string.Equals(a[i].Value, b[i].Value, StringComparison.Ordinal)) return false;
+                if (!string.Equals(a[i].Key, b[i].Key) || !string.Equals(a[i].Value, b[i].Value)) return false;
             return true;
         }
 
@@ -294,84 +302,185 @@ namespace Presigning
     }
 
     /// <summary>A presigned URL and what the client must send with it.</summary>
+    /// <remarks>
+    /// The URL string is made when the request is presigned; the other fields are kept as one
+    /// copy of their UTF-8 bytes and turned into strings on first use (most callers only read the
+    /// URL). Reading any property from several threads at once is safe: each field is decoded
+    /// from the same immutable bytes, so every thread sees equal values.
+    /// </remarks>
     public sealed class PresignedRequest
     {
+        // Slots of _offsets: the fixed fields, then 2 per header (name, value), then the signed
+        // header names; _offsets[i]..(_offsets[i + 1]) is field i in _utf8.
+        private const int SlotMethod = 0, SlotSignature = 1, SlotCanonicalRequest = 2, SlotStringToSign = 3, SlotHeaders = 4;
+
+        private readonly string _urlString;
+        private readonly byte[] _utf8;
+        private readonly int[] _offsets;
+        private readonly int _headerCount, _signedHeaderCount;
+        private readonly long _signedAt, _expiresAt;
         private Uri _url;
+        private string _method, _signature, _canonicalRequest, _stringToSign;
+        private IReadOnlyDictionary<string, string> _headers;
+        private IReadOnlyList<string> _signedHeaders;
+
+        private PresignedRequest(string url, byte[] utf8, int[] offsets, int headerCount, int signedHeaderCount, long signedAt, long expiresAt)
+        {
+            _urlString = url;
+            _utf8 = utf8;
+            _offsets = offsets;
+            _headerCount = headerCount;
+            _signedHeaderCount = signedHeaderCount;
+            _signedAt = signedAt;
+            _expiresAt = expiresAt;
+        }
 
         /// <summary>
         /// The URL as a <see cref="System.Uri"/>. Careful: <c>Uri</c> removes dot segments
         /// (<c>a/../b</c> becomes <c>b</c>) and its <c>ToString()</c> unescapes; such a URL no longer
         /// matches the signature. <see cref="UrlString"/> is always exactly what was signed.
         /// </summary>
-        public Uri Url { get { return _url ?? (_url = new Uri(UrlString)); } }
+        public Uri Url { get { return _url ?? (_url = new Uri(_urlString)); } }
         /// <summary>The URL exactly as signed.</summary>
-        public string UrlString { get; internal set; }
+        public string UrlString { get { return _urlString; } }
         /// <summary>The HTTP method the URL is valid for (upper-case).</summary>
-        public string Method { get; internal set; }
+        public string Method { get { return _method ?? Publish(ref _method, Field(SlotMethod)); } }
         /// <summary>Every signed header but host: send these with exactly these values.</summary>
-        public IReadOnlyDictionary<string, string> Headers { get; internal set; }
+        public IReadOnlyDictionary<string, string> Headers { get { return _headers ?? Publish(ref _headers, MakeHeaders()); } }
         /// <summary>The signed header names, lower-case and sorted (host included).</summary>
-        public IReadOnlyList<string> SignedHeaders { get; internal set; }
+        public IReadOnlyList<string> SignedHeaders { get { return _signedHeaders ?? Publish(ref _signedHeaders, MakeSignedHeaders()); } }
         /// <summary>X-Amz-Date.</summary>
-        public DateTimeOffset SignedAt { get; internal set; }
+        public DateTimeOffset SignedAt { get { return DateTimeOffset.FromUnixTimeSeconds(_signedAt); } }
         /// <summary>When the URL stops working.</summary>
-        public DateTimeOffset ExpiresAt { get; internal set; }
-        // The canonical request and string-to-sign are for debugging (SignatureDoesNotMatch): they
-        // are kept as the UTF-8 bytes copied from the native result and decoded on first use,
-        // which saves most of the per-call cost of Presign on Mono.
-        private byte[] _canonicalRequestUtf8, _stringToSignUtf8;
-        private string _canonicalRequest, _stringToSign;
-
+        public DateTimeOffset ExpiresAt { get { return DateTimeOffset.FromUnixTimeSeconds(_expiresAt); } }
         /// <summary>The canonical request that was signed.</summary>
-        public string CanonicalRequest
-        {
-            get { return _canonicalRequest ?? (_canonicalRequest = Utf8.Decode(_canonicalRequestUtf8)); }
-            internal set { _canonicalRequest = value; }
-        }
+        public string CanonicalRequest { get { return _canonicalRequest ?? Publish(ref _canonicalRequest, Field(SlotCanonicalRequest)); } }
         /// <summary>The string-to-sign.</summary>
-        public string StringToSign
-        {
-            get { return _stringToSign ?? (_stringToSign = Utf8.Decode(_stringToSignUtf8)); }
-            internal set { _stringToSign = value; }
-        }
+        public string StringToSign { get { return _stringToSign ?? Publish(ref _stringToSign, Field(SlotStringToSign)); } }
         /// <summary>The hex signature (X-Amz-Signature).</summary>
-        public string Signature { get; internal set; }
+        public string Signature { get { return _signature ?? Publish(ref _signature, Field(SlotSignature)); } }
 
         /// <summary>The URL exactly as signed.</summary>
-        public override string ToString() { return UrlString; }
+        public override string ToString() { return _urlString; }
 
-        internal static PresignedRequest Read(PresignedHandle h)
+        // The first value stored wins; a racing thread's equal value is dropped.
+        private static T Publish<T>(ref T slot, T value) where T : class
         {
-            NativePresignedFields f;
-            Utf8.Check(Native.presigner_presigned_get_fields(h, out f));
-            int nh = checked((int)f.HeaderCount.ToUInt64());
-            int ns = checked((int)f.SignedHeaderCount.ToUInt64());
-            var headers = new KeyValuePair<string, string>[nh];
-            for (int i = 0; i < nh; i++)
+            return Interlocked.CompareExchange(ref slot, value, null) ?? value;
+        }
+
+        private string Field(int slot)
+        {
+            int start = _offsets[slot], n = _offsets[slot + 1] - start;
+            return n == 0 ? string.Empty : Encoding.UTF8.GetString(_utf8, start, n);
+        }
+
+        private IReadOnlyDictionary<string, string> MakeHeaders()
+        {
+            var headers = new KeyValuePair<string, string>[_headerCount];
+            for (int i = 0; i < headers.Length; i++)
+                headers[i] = new KeyValuePair<string, string>(Field(SlotHeaders + 2 * i), Field(SlotHeaders + 2 * i + 1));
+            return new SmallHeaderMap(headers);
+        }
+
+        private IReadOnlyList<string> MakeSignedHeaders()
+        {
+            var signed = new string[_signedHeaderCount];
+            int first = SlotHeaders + 2 * _headerCount;
+            for (int i = 0; i < signed.Length; i++) signed[i] = Field(first + i);
+            return Array.AsReadOnly(signed);
+        }
+
+        /// <summary>Reads a native presigned result (borrowed: the caller frees it afterwards).</summary>
+        internal static unsafe PresignedRequest Read(PresignedHandle h)
+        {
+            ThreadBuffers buffers = ThreadBuffers.Current;
+            bool added = false;
+            try
             {
-                NativeHeader hd;
-                Utf8.Check(Native.presigner_presigned_header(h, (UIntPtr)(uint)i, out hd));
-                headers[i] = new KeyValuePair<string, string>(Utf8.Decode(hd.Name), Utf8.Decode(hd.Value));
+                h.DangerousAddRef(ref added);
+                byte[] buf = buffers.Fields;
+                while (true)
+                {
+                    UIntPtr len;
+                    int status;
+                    fixed (byte* b = buf)
+                    {
+                        status = NativeFast.presigner_presigned_fields_into(h.DangerousGetHandle(), b, (UIntPtr)(uint)buf.Length, &len);
+                        if (status == 0) return Parse(buf, b, len, buffers);
+                    }
+                    if (status != (int)PresignerErrorCode.BufferTooSmall || len.ToUInt64() <= (ulong)buf.Length) Utf8.Check(status);
+                    buf = buffers.GrowFields(checked((int)len.ToUInt64()));
+                }
             }
-            var signed = new string[ns];
-            for (int i = 0; i < ns; i++)
+            finally
             {
-                NativeStr s;
-                Utf8.Check(Native.presigner_presigned_signed_header(h, (UIntPtr)(uint)i, out s));
-                signed[i] = Utf8.Decode(s);
+                if (added) h.DangerousRelease();
             }
-            return new PresignedRequest
+        }
+
+        private static PresignerException Malformed()
+        {
+            return new PresignerException(PresignerErrorCode.UnknownError, "malformed presigned fields from the library (mismatched build?)");
+        }
+
+        /// <summary>
+        /// Makes a request from the <c>presigner_presigned_fields_into</c> layout in
+        /// <paramref name="buf"/> (pinned at <paramref name="p"/>, <paramref name="len"/> bytes used):
+        /// the URL is decoded now, every other string is kept as one copy of its bytes.
+        /// </summary>
+        internal static unsafe PresignedRequest Parse(byte[] buf, byte* p, UIntPtr len, ThreadBuffers buffers)
+        {
+            const int Fixed = 9; // PRESIGNER_PRESIGNED_FIELDS_WORDS
+            ulong total = len.ToUInt64();
+            if (total > (ulong)buf.Length || total < 8 * Fixed) throw Malformed();
+            int maxWords = (int)(total / 8);
+            // 64-bit little-endian words; on a big-endian machine they are swapped into a copy
+            long* w = (long*)p;
+            if (!BitConverter.IsLittleEndian)
             {
-                UrlString = Utf8.Decode(f.Url),
-                Method = Utf8.Decode(f.Method),
-                Signature = Utf8.Decode(f.Signature),
-                _canonicalRequestUtf8 = Utf8.Copy(f.CanonicalRequest),
-                _stringToSignUtf8 = Utf8.Copy(f.StringToSign),
-                SignedAt = DateTimeOffset.FromUnixTimeSeconds(f.SignedAt),
-                ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(f.ExpiresAt),
-                Headers = new SmallHeaderMap(headers),
-                SignedHeaders = Array.AsReadOnly(signed),
-            };
+                long* swapped = stackalloc long[Fixed];
+                for (int i = 0; i < Fixed; i++) swapped[i] = Swap(w[i]);
+                w = swapped;
+            }
+            ulong nh = (ulong)w[2], ns = (ulong)w[3];
+            if (nh > (ulong)maxWords || ns > (ulong)maxWords) throw Malformed();
+            int words = Fixed + 2 * (int)nh + (int)ns;
+            if (words > maxWords) throw Malformed();
+            if (!BitConverter.IsLittleEndian)
+            {
+                long* swapped = stackalloc long[words];
+                for (int i = 0; i < words; i++) swapped[i] = Swap(((long*)p)[i]);
+                w = swapped;
+            }
+            int pos = 8 * words;
+            ulong urlLen = (ulong)w[4];
+            // Slots follow the native order after the URL: method, signature, canonical
+            // request, string-to-sign, header names and values, signed header names.
+            int slots = words - 5;
+            var offsets = new int[slots + 1];
+            ulong off = 0;
+            for (int i = 0; i < slots; i++)
+            {
+                offsets[i] = (int)off;
+                ulong n = (ulong)w[5 + i];
+                if (n > total) throw Malformed();
+                off += n;
+                if (off > total) throw Malformed();
+            }
+            if (urlLen > total || (ulong)pos + urlLen + off != total) throw Malformed();
+            offsets[slots] = (int)off;
+            var utf8 = new byte[(int)off];
+            Buffer.BlockCopy(buf, pos + (int)urlLen, utf8, 0, (int)off);
+            string url = Utf8Fast.Decode(p + pos, (int)urlLen, buffers);
+            return new PresignedRequest(url, utf8, offsets, (int)nh, (int)ns, w[0], w[1]);
+        }
+
+        private static long Swap(long v)
+        {
+            ulong x = (ulong)v, r = 0;
+            for (int k = 0; k < 8; k++, x >>= 8) r = (r << 8) | (x & 0xFF);
+            return (long)r;
         }
     }
 
@@ -382,7 +491,6 @@ namespace Presigning
     /// </summary>
     public sealed class S3Presigner : IDisposable
     {
-        private static readonly byte[] Get = { (byte)'G', (byte)'E', (byte)'T' };
         // Used for calls without options: its cached native handle is shared (it is never mutated).
         private static readonly PresignOptions Defaults = new PresignOptions();
         private readonly S3Handle _handle;
@@ -464,16 +572,54 @@ namespace Presigning
         }
 
         /// <summary>Presigns a method given as a string (e.g. "GET"; checked by the core: InvalidMethod).</summary>
-        public PresignedRequest Presign(string method, string bucket, string key, PresignOptions options = null)
+        public unsafe PresignedRequest Presign(string method, string bucket, string key, PresignOptions options = null)
         {
-            byte[] m = Utf8.Required(method, "method");
-            byte[] b = Utf8.Required(bucket, "bucket");
-            byte[] k = Utf8.Required(key, "key");
-            S3Handle s3 = Handle;
-            PresignOptionsHandle oh = (options ?? Defaults).Handle();
-            PresignedHandle ph;
-            Utf8.Check(Native.presigner_s3_presign(s3, m, Utf8.Len(m), b, Utf8.Len(b), k, Utf8.Len(k), oh, out ph));
-            using (ph) return PresignedRequest.Read(ph);
+            if (method == null) throw new ArgumentNullException("method");
+            if (bucket == null) throw new ArgumentNullException("bucket");
+            if (key == null) throw new ArgumentNullException("key");
+            ThreadBuffers buffers = ThreadBuffers.Current;
+            byte[] args = buffers.Args(checked(Utf8Fast.MaxBytes(method) + Utf8Fast.MaxBytes(bucket) + Utf8Fast.MaxBytes(key)));
+            fixed (byte* a = args)
+            {
+                int ml = Utf8Fast.Encode(method, a, "method");
+                int bl = Utf8Fast.Encode(bucket, a + ml, "bucket");
+                int kl = Utf8Fast.Encode(key, a + ml + bl, "key");
+                S3Handle s3 = Handle;
+                // null options: the library's defaults (one hour, the clock), no handle at all
+                PresignOptionsHandle oh = options == null ? null : options.Handle();
+                bool s3Ref = false, oRef = false;
+                try
+                {
+                    s3.DangerousAddRef(ref s3Ref);
+                    IntPtr o = IntPtr.Zero;
+                    if (oh != null)
+                    {
+                        oh.DangerousAddRef(ref oRef);
+                        o = oh.DangerousGetHandle();
+                    }
+                    byte[] buf = buffers.Fields;
+                    while (true)
+                    {
+                        UIntPtr len;
+                        int status;
+                        fixed (byte* f = buf)
+                        {
+                            status = NativeFast.presigner_s3_presign_fields_into(s3.DangerousGetHandle(), a, (UIntPtr)(uint)ml, a + ml, (UIntPtr)(uint)bl,
+                                a + ml + bl, (UIntPtr)(uint)kl, o, f, (UIntPtr)(uint)buf.Length, &len);
+                            if (status == 0) return PresignedRequest.Parse(buf, f, len, buffers);
+                        }
+                        // BUFFER_TOO_SMALL: len is the size needed; sign again into a buffer that fits
+                        // (the thread keeps it, so this happens once per thread and size class)
+                        if (status != (int)PresignerErrorCode.BufferTooSmall || len.ToUInt64() <= (ulong)buf.Length) Utf8.Check(status);
+                        buf = buffers.GrowFields(checked((int)len.ToUInt64()));
+                    }
+                }
+                finally
+                {
+                    if (oRef) oh.DangerousRelease();
+                    if (s3Ref) s3.DangerousRelease();
+                }
+            }
         }
 
         /// <summary>A presigned GET.</summary>
@@ -482,24 +628,70 @@ namespace Presigning
             return Presign("GET", bucket, key, options);
         }
 
-        /// <summary>Only the URL string of a presigned GET (fewer native calls than <see cref="PresignGet"/>).</summary>
-        public string PresignGetUrl(string bucket, string key, PresignOptions options = null)
+        /// <summary>
+        /// Only the URL string of a presigned GET: the same URL as <c>PresignGet(bucket, key, options).UrlString</c>,
+        /// at a fraction of the cost (one native call that writes just the URL into a per-thread
+        /// buffer; no result handle, no other field).
+        /// </summary>
+        public unsafe string PresignGetUrl(string bucket, string key, PresignOptions options = null)
         {
-            byte[] b = Utf8.Required(bucket, "bucket");
-            byte[] k = Utf8.Required(key, "key");
-            S3Handle s3 = Handle;
-            PresignOptionsHandle oh = (options ?? Defaults).Handle();
-            IntPtr p = IntPtr.Zero;
-            try
+            if (bucket == null) throw new ArgumentNullException("bucket");
+            if (key == null) throw new ArgumentNullException("key");
+            ThreadBuffers buffers = ThreadBuffers.Current;
+            byte[] args = buffers.Args(checked(3 + Utf8Fast.MaxBytes(bucket) + Utf8Fast.MaxBytes(key)));
+            fixed (byte* a = args)
             {
-                Utf8.Check(Native.presigner_s3_presign_raw(s3, Get, (UIntPtr)3u, b, Utf8.Len(b), k, Utf8.Len(k), oh, out p));
-                NativeStr u;
-                Utf8.Check(Native.presigner_presigned_url_raw(p, out u));
-                return Utf8.Decode(u);
-            }
-            finally
-            {
-                if (p != IntPtr.Zero) Native.presigner_presigned_free(p);
+                a[0] = (byte)'G';
+                a[1] = (byte)'E';
+                a[2] = (byte)'T';
+                int bl = Utf8Fast.Encode(bucket, a + 3, "bucket");
+                int kl = Utf8Fast.Encode(key, a + 3 + bl, "key");
+                S3Handle s3 = Handle;
+                long expires = 3600, now = 0;
+                byte hasNow = 0;
+                PresignOptionsHandle oh = null;
+                if (options != null)
+                {
+                    // expiry and time go as scalars; a handle only for headers, query, version, overrides
+                    expires = PresignOptions.ExpiresSeconds(options.ExpiresIn);
+                    if (options.Now.HasValue)
+                    {
+                        hasNow = 1;
+                        now = options.Now.Value.ToUnixTimeSeconds();
+                    }
+                    if (options.HasRequestSettings) oh = options.Handle();
+                }
+                bool s3Ref = false, oRef = false;
+                try
+                {
+                    s3.DangerousAddRef(ref s3Ref);
+                    IntPtr o = IntPtr.Zero;
+                    if (oh != null)
+                    {
+                        oh.DangerousAddRef(ref oRef);
+                        o = oh.DangerousGetHandle();
+                    }
+                    byte[] url = buffers.Url;
+                    while (true)
+                    {
+                        UIntPtr len;
+                        int status;
+                        fixed (byte* u = url)
+                        {
+                            status = NativeFast.presigner_s3_presign_url_into(s3.DangerousGetHandle(), a, (UIntPtr)3u, a + 3, (UIntPtr)(uint)bl,
+                                a + 3 + bl, (UIntPtr)(uint)kl, expires, hasNow, now, o, u, (UIntPtr)(uint)url.Length, &len);
+                            if (status == 0) return Utf8Fast.Decode(u, checked((int)len.ToUInt64()), buffers);
+                        }
+                        // BUFFER_TOO_SMALL: len is the URL's length; sign again into a buffer that fits
+                        if (status != (int)PresignerErrorCode.BufferTooSmall || len.ToUInt64() <= (ulong)url.Length) Utf8.Check(status);
+                        url = buffers.GrowUrl(checked((int)len.ToUInt64()));
+                    }
+                }
+                finally
+                {
+                    if (oRef) oh.DangerousRelease();
+                    if (s3Ref) s3.DangerousRelease();
+                }
             }
         }
 

@@ -24,10 +24,22 @@ namespace Presigning.Tests
     public class FeatureFacts
     {
         [Fact] public void DocumentationExample() { FeatureTests.DocumentationExample(); }
+        [Fact] public void ReusedOptionsFollowEveryChange() { FeatureTests.ReusedOptionsFollowEveryChange(); }
         [Fact] public void OptionsPutAndPresignMany() { FeatureTests.OptionsPutAndPresignMany(); }
         [Fact] public void PresignUrlAndSignRequest() { FeatureTests.PresignUrlAndSignRequest(); }
         [Fact] public void UriRewritesSomeKeysUrlStringDoesNot() { FeatureTests.UriRewritesSomeKeysUrlStringDoesNot(); }
         [Fact] public void SixteenThreadsMatchSingleThreaded() { FeatureTests.SixteenThreadsMatchSingleThreaded(); }
+    }
+
+    [Collection("presigner")]
+    public class FastPathFacts
+    {
+        [Fact] public void EncoderMatchesStrictUtf8() { FastPathTests.EncoderMatchesStrictUtf8(); }
+        [Fact] public void LoneSurrogatesAreArgumentExceptions() { FastPathTests.LoneSurrogatesAreArgumentExceptions(); }
+        [Fact] public void LongKeysAndTokensGrowTheBuffers() { FastPathTests.LongKeysAndTokensGrowTheBuffers(); }
+        [Fact] public void LazyFieldsAreTheSameInAnyOrderAndOnAnyThread() { FastPathTests.LazyFieldsAreTheSameInAnyOrderAndOnAnyThread(); }
+        [Fact] public void PerThreadBuffersUnderSixteenThreads() { FastPathTests.PerThreadBuffersUnderSixteenThreads(); }
+        [Fact] public void GetUrlOptionsAndErrors() { FastPathTests.GetUrlOptionsAndErrors(); }
     }
 
     [Collection("presigner")]
