@@ -362,7 +362,7 @@ class S3Presigner extends NativeS3Presigner {
       // contentType is a presignPut option only.
       const headers = fastHeaders(options.headers, put ? options.contentType : undefined)
       if ((expiresIn === undefined || typeof expiresIn === 'number') && now !== NOT_FAST && headers !== NOT_FAST) {
-        return this._fastPresign(put ? 'PUT' : method, bucket, key, expiresIn, now, headers)
+        return native._s3FastPresign(this, put ? 'PUT' : method, bucket, key, expiresIn, now, headers)
       }
     }
     return put ? super.presignPut(bucket, key, options) : super.presign(method, bucket, key, options)
@@ -377,7 +377,7 @@ class S3Presigner extends NativeS3Presigner {
         const { expiresIn } = options
         const now = fastNow(options.now)
         if ((expiresIn === undefined || typeof expiresIn === 'number') && now !== NOT_FAST) {
-          return this._fastGet(bucket, key, expiresIn, now)
+          return native._s3FastGet(this, bucket, key, expiresIn, now)
         }
       }
       return super.presignGet(bucket, key, options)

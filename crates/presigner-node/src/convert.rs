@@ -260,6 +260,12 @@ pub struct JsText {
     value: sys::napi_value,
 }
 
+impl JsText {
+    pub fn new(env: sys::napi_env, value: sys::napi_value) -> Self {
+        JsText { env, value }
+    }
+}
+
 impl TypeName for JsText {
     fn type_name() -> &'static str {
         "String"
@@ -359,17 +365,29 @@ impl TypeName for TextOut {
 
 impl ToNapiValue for TextOut {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> Result<sys::napi_value> {
-        let mut out = ptr::null_mut();
-        let s = val.text;
-        if val.ascii {
-            check_status!(unsafe {
-                sys::napi_create_string_latin1(env, s.as_ptr().cast(), s.len() as isize, &mut out)
-            })?;
-        } else {
-            check_status!(unsafe {
-                sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut out)
-            })?;
-        }
-        Ok(out)
+        unsafe { js_string(env, val.text.as_bytes(), val.ascii) }
     }
+}
+
+/// A JS string of UTF-8 `bytes`, created as Latin-1 (a plain copy) when `ascii` says they are.
+///
+/// # Safety
+/// `env` is the current call's environment.
+pub unsafe fn js_string(env: sys::napi_env, bytes: &[u8], ascii: bool) -> Result<sys::napi_value> {
+    let mut out = ptr::null_mut();
+    if ascii {
+        check_status!(unsafe {
+            sys::napi_create_string_latin1(
+                env,
+                bytes.as_ptr().cast(),
+                bytes.len() as isize,
+                &mut out,
+            )
+        })?;
+    } else {
+        check_status!(unsafe {
+            sys::napi_create_string_utf8(env, bytes.as_ptr().cast(), bytes.len() as isize, &mut out)
+        })?;
+    }
+    Ok(out)
 }

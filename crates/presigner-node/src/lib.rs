@@ -14,7 +14,9 @@ mod convert;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use napi::bindgen_prelude::{FromNapiRef, FromNapiValue, TypeName, Uint8Array, ValidateNapiValue};
+use napi::bindgen_prelude::{
+    FromNapiRef, FromNapiValue, ToNapiValue, TypeName, Uint8Array, ValidateNapiValue,
+};
 use napi::{sys, Either, ValueType};
 use napi_derive::napi;
 use presigner::{
@@ -25,7 +27,8 @@ use presigner::{
 };
 
 use convert::{
-    epoch_ms, merge_headers, DateOut, HeaderObject, JsText, Pairs, TextOut, Time, Utf8Buf,
+    epoch_ms, js_string, merge_headers, DateOut, HeaderObject, JsText, Pairs, TextOut, Time,
+    Utf8Buf,
 };
 
 /// The error status: a core code (`invalid_bucket`) or a napi status name (`InvalidArg`).
@@ -253,8 +256,8 @@ fn js_len(s: &str, ascii: &mut bool) -> usize {
 }
 
 fn push_num(out: &mut Vec<u8>, n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
+    let mut digits = [b','; 21];
+    let mut i = 20;
     let mut n = n;
     loop {
         i -= 1;
@@ -264,8 +267,14 @@ fn push_num(out: &mut Vec<u8>, n: u64) {
             break;
         }
     }
-    out.extend_from_slice(&digits[i..]);
-    out.push(b',');
+    // A few bytes: copied by hand into reserved space rather than by a memcpy call.
+    out.reserve(21);
+    let spare = out.spare_capacity_mut();
+    for (slot, &d) in spare.iter_mut().zip(&digits[i..]) {
+        slot.write(d);
+    }
+    // SAFETY: the `21 - i` bytes after `len` were just written.
+    unsafe { out.set_len(out.len() + 21 - i) };
 }
 
 fn push_ms(out: &mut Vec<u8>, t: std::time::SystemTime) {
@@ -276,16 +285,60 @@ fn push_ms(out: &mut Vec<u8>, t: std::time::SystemTime) {
     push_num(out, ms.abs() as u64);
 }
 
-/// A presigned request as one string, for the loader's `PresignedRequest` (which takes `url` at
-/// once and decodes the other fields when one is first read): one call creates one JS string
-/// instead of an object, nine properties, two `Date`s, an array and a header object.
+/// A presigned request for JS as one string (see [`pack_into`]).
+pub struct Packed(PresignedRequest);
+
+fn pack(r: PresignedRequest) -> Packed {
+    Packed(r)
+}
+
+impl TypeName for Packed {
+    fn type_name() -> &'static str {
+        "PresignedRequest"
+    }
+    fn value_type() -> ValueType {
+        ValueType::String
+    }
+}
+
+thread_local! {
+    /// Where results are packed before V8 copies them into a string: reused, so that packing
+    /// allocates nothing (a result is over a kilobyte, past malloc's per-thread cache).
+    static PACK_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl ToNapiValue for Packed {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        PACK_BUF.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut out) => {
+                out.clear();
+                let ascii = pack_into(val.0, &mut out);
+                let s = unsafe { js_string(env, &out, ascii) };
+                if out.capacity() > 1 << 16 {
+                    *out = Vec::new();
+                }
+                s
+            }
+            Err(_) => {
+                let mut out = Vec::new();
+                let ascii = pack_into(val.0, &mut out);
+                unsafe { js_string(env, &out, ascii) }
+            }
+        })
+    }
+}
+
+/// Appends a presigned request to `out` as one string for the loader's `PresignedRequest`
+/// (which takes `url` at once and decodes the other fields when one is first read): one call
+/// creates one JS string instead of an object, nine properties, two `Date`s, an array and a
+/// header object. Returns whether it is all ASCII.
 ///
 /// Layout: `<numbers>;<texts>`. The numbers are decimal, each followed by `,`: the UTF-16
 /// lengths of url, method, signature, canonicalRequest and stringToSign; signedAt and expiresAt
 /// in ms since the epoch; the count of signed header names and their lengths; the count of
 /// headers (repeated names merged) and the lengths of each name and value. The texts are those
 /// strings, concatenated in the same order.
-fn pack(r: PresignedRequest) -> TextOut {
+fn pack_into(r: PresignedRequest, out: &mut Vec<u8>) -> bool {
     let headers = merge_headers(r.headers);
     let texts = r.url.len()
         + r.method.len()
@@ -299,7 +352,7 @@ fn pack(r: PresignedRequest) -> TextOut {
             .sum::<usize>();
     // At most 21 bytes per number.
     let numbers = 10 + r.signed_headers.len() + 2 * headers.len();
-    let mut out: Vec<u8> = Vec::with_capacity(texts + 1 + 21 * numbers);
+    out.reserve(texts + 1 + 21 * numbers);
     let mut ascii = true;
     for s in [
         &r.url,
@@ -308,18 +361,18 @@ fn pack(r: PresignedRequest) -> TextOut {
         &r.canonical_request,
         &r.string_to_sign,
     ] {
-        push_num(&mut out, js_len(s, &mut ascii) as u64);
+        push_num(out, js_len(s, &mut ascii) as u64);
     }
-    push_ms(&mut out, r.signed_at);
-    push_ms(&mut out, r.expires_at);
-    push_num(&mut out, r.signed_headers.len() as u64);
+    push_ms(out, r.signed_at);
+    push_ms(out, r.expires_at);
+    push_num(out, r.signed_headers.len() as u64);
     for h in &r.signed_headers {
-        push_num(&mut out, js_len(h, &mut ascii) as u64);
+        push_num(out, js_len(h, &mut ascii) as u64);
     }
-    push_num(&mut out, headers.len() as u64);
+    push_num(out, headers.len() as u64);
     for (n, v) in &headers {
-        push_num(&mut out, js_len(n, &mut ascii) as u64);
-        push_num(&mut out, js_len(v, &mut ascii) as u64);
+        push_num(out, js_len(n, &mut ascii) as u64);
+        push_num(out, js_len(v, &mut ascii) as u64);
     }
     out.push(b';');
     for s in [
@@ -338,11 +391,7 @@ fn pack(r: PresignedRequest) -> TextOut {
         out.extend_from_slice(n.as_bytes());
         out.extend_from_slice(v.as_bytes());
     }
-    // SAFETY: ASCII digits and separators, and whole UTF-8 strings.
-    TextOut {
-        text: unsafe { String::from_utf8_unchecked(out) },
-        ascii,
-    }
+    ascii
 }
 
 /// A request signed with an `Authorization` header.
@@ -656,7 +705,7 @@ impl S3Presigner {
         bucket: JsText,
         key: JsText,
         options: Option<S3PresignOptions>,
-    ) -> Result<TextOut> {
+    ) -> Result<Packed> {
         let (mut m, mut b, mut k) = (Utf8Buf::new(), Utf8Buf::new(), Utf8Buf::new());
         let (method, bucket, key) = (m.read(method)?, b.read(bucket)?, k.read(key)?);
         let o = s3_options(options)?;
@@ -690,51 +739,11 @@ impl S3Presigner {
         bucket: JsText,
         key: JsText,
         options: Option<S3PresignOptions>,
-    ) -> Result<TextOut> {
+    ) -> Result<Packed> {
         let (mut b, mut k) = (Utf8Buf::new(), Utf8Buf::new());
         let (bucket, key) = (b.read(bucket)?, k.read(key)?);
         let o = s3_options(options)?;
         guard(|| self.inner.presign("PUT", bucket, key, &o)).map(pack)
-    }
-
-    /// The loader's fast path of `presignGet` when the options are at most `expiresIn` (a
-    /// number) and `now` (epoch seconds): no options object to read.
-    #[napi(js_name = "_fastGet", skip_typescript)]
-    pub fn fast_get(
-        &self,
-        bucket: JsText,
-        key: JsText,
-        expires_in: Option<f64>,
-        now: Option<f64>,
-    ) -> Result<TextOut> {
-        let (mut b, mut k) = (Utf8Buf::new(), Utf8Buf::new());
-        let (bucket, key) = (b.read(bucket)?, k.read(key)?);
-        let o = fast_options(expires_in, now, None)?;
-        guard(|| self.inner.presign_url_only("GET", bucket, key, &o)).map(TextOut::new)
-    }
-
-    /// The loader's fast path of `presign`/`presignPut`: `expiresIn`, `now` (epoch seconds) and
-    /// the headers as `name\0value\0name\0value` (the loader checked they are strings without
-    /// NUL), result packed as by `presign`.
-    #[napi(js_name = "_fastPresign", skip_typescript)]
-    pub fn fast_presign(
-        &self,
-        method: JsText,
-        bucket: JsText,
-        key: JsText,
-        expires_in: Option<f64>,
-        now: Option<f64>,
-        headers: Option<JsText>,
-    ) -> Result<TextOut> {
-        let (mut m, mut b, mut k) = (Utf8Buf::new(), Utf8Buf::new(), Utf8Buf::new());
-        let (method, bucket, key) = (m.read(method)?, b.read(bucket)?, k.read(key)?);
-        let mut h = Utf8Buf::new();
-        let headers = match headers {
-            Some(t) => Some(h.read(t)?),
-            None => None,
-        };
-        let o = fast_options(expires_in, now, headers)?;
-        guard(|| self.inner.presign(method, bucket, key, &o)).map(pack)
     }
 
     /// The same request for many keys at one signing time; the URLs in order.
@@ -749,6 +758,180 @@ impl S3Presigner {
         let o = s3_options(options)?;
         guard(|| self.inner.presign_many(&method, &bucket, &keys, &o))
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The loader's fast paths: plain Node-API callbacks
+
+// A call through napi-rs's generated method glue (argument scope, borrow tracking) costs about
+// as much as presigning a URL, so the two hot paths are plain Node-API callbacks, exported as
+// `_s3FastGet(presigner, bucket, key, expiresIn, now)` and
+// `_s3FastPresign(presigner, method, bucket, key, expiresIn, now, headers)`. The loader calls
+// them only with an `S3Presigner`, strings, and numbers or `undefined` (headers: the
+// `name\0value\0…` string or `undefined`); the receiver is still type-checked here, since
+// the functions are reachable from `binding.js`.
+
+/// Throws `e` as napi-rs would (an `Error` whose `code` is the status); returns null.
+unsafe fn throw(env: sys::napi_env, e: napi::Error<Code>) -> sys::napi_value {
+    let code = e.status;
+    let mut code_v = std::ptr::null_mut();
+    let mut msg_v = std::ptr::null_mut();
+    let mut err = std::ptr::null_mut();
+    unsafe {
+        if sys::napi_create_string_utf8(env, code.as_ptr().cast(), code.len() as isize, &mut code_v)
+            == sys::Status::napi_ok
+            && sys::napi_create_string_utf8(
+                env,
+                e.reason.as_ptr().cast(),
+                e.reason.len() as isize,
+                &mut msg_v,
+            ) == sys::Status::napi_ok
+            && sys::napi_create_error(env, code_v, msg_v, &mut err) == sys::Status::napi_ok
+        {
+            sys::napi_throw(env, err);
+        }
+    }
+    std::ptr::null_mut()
+}
+
+/// The `S3Presigner` a loader passes (type-tagged), else a type error.
+unsafe fn this_presigner<'a>(env: sys::napi_env, v: sys::napi_value) -> Result<&'a S3Presigner> {
+    let mut wrapped: *mut std::ffi::c_void = std::ptr::null_mut();
+    let tag = <S3Presigner as napi::bindgen_prelude::TypeTag>::type_tag();
+    if unsafe { sys::napi_unwrap(env, v, &mut wrapped) } != sys::Status::napi_ok
+        || wrapped.is_null()
+        || unsafe { napi::bindgen_prelude::validate_type_tag(env, v, &tag, "S3Presigner") }.is_err()
+    {
+        return Err(type_error("expected an S3Presigner"));
+    }
+    // SAFETY: unwrapped and type-tagged as an `S3Presigner`; the JS object (an argument of
+    // this call) keeps it alive until the call returns.
+    Ok(unsafe { &*(wrapped as *const S3Presigner) })
+}
+
+/// A number argument, `None` for `undefined`.
+unsafe fn opt_number(env: sys::napi_env, v: sys::napi_value) -> Result<Option<f64>> {
+    let mut t = 0;
+    if unsafe { sys::napi_typeof(env, v, &mut t) } != sys::Status::napi_ok {
+        return Err(type_error("expected a number"));
+    }
+    match ValueType::from(t) {
+        ValueType::Undefined => Ok(None),
+        ValueType::Number => {
+            let mut n = 0f64;
+            unsafe { sys::napi_get_value_double(env, v, &mut n) };
+            Ok(Some(n))
+        }
+        _ => Err(type_error("expected a number")),
+    }
+}
+
+/// The call's arguments (missing ones are `undefined`).
+unsafe fn args<const N: usize>(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> [sys::napi_value; N] {
+    let mut argv = [std::ptr::null_mut(); N];
+    let mut argc = N;
+    unsafe {
+        sys::napi_get_cb_info(
+            env,
+            info,
+            &mut argc,
+            argv.as_mut_ptr(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+        )
+    };
+    argv
+}
+
+unsafe extern "C" fn s3_fast_get(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    let argv = unsafe { args::<5>(env, info) };
+    let run = || -> Result<sys::napi_value> {
+        let p = unsafe { this_presigner(env, argv[0]) }?;
+        let (mut b, mut k) = (Utf8Buf::new(), Utf8Buf::new());
+        let bucket = b.read(JsText::new(env, argv[1]))?;
+        let key = k.read(JsText::new(env, argv[2]))?;
+        let o = fast_options(
+            unsafe { opt_number(env, argv[3]) }?,
+            unsafe { opt_number(env, argv[4]) }?,
+            None,
+        )?;
+        let url = guard(|| p.inner.presign_url_only("GET", bucket, key, &o))?;
+        let ascii = url.is_ascii();
+        unsafe { js_string(env, url.as_bytes(), ascii) }.map_err(|e| type_error(e.reason))
+    };
+    match run() {
+        Ok(v) => v,
+        Err(e) => unsafe { throw(env, e) },
+    }
+}
+
+unsafe extern "C" fn s3_fast_presign(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    let argv = unsafe { args::<7>(env, info) };
+    let run = || -> Result<sys::napi_value> {
+        let p = unsafe { this_presigner(env, argv[0]) }?;
+        let (mut m, mut b, mut k, mut h) = (
+            Utf8Buf::new(),
+            Utf8Buf::new(),
+            Utf8Buf::new(),
+            Utf8Buf::new(),
+        );
+        let method = m.read(JsText::new(env, argv[1]))?;
+        let bucket = b.read(JsText::new(env, argv[2]))?;
+        let key = k.read(JsText::new(env, argv[3]))?;
+        let expires = unsafe { opt_number(env, argv[4]) }?;
+        let now = unsafe { opt_number(env, argv[5]) }?;
+        let mut t = 0;
+        unsafe { sys::napi_typeof(env, argv[6], &mut t) };
+        let headers = match ValueType::from(t) {
+            ValueType::Undefined => None,
+            _ => Some(h.read(JsText::new(env, argv[6]))?),
+        };
+        let o = fast_options(expires, now, headers)?;
+        let r = guard(|| p.inner.presign(method, bucket, key, &o))?;
+        unsafe { Packed::to_napi_value(env, pack(r)) }.map_err(|e| type_error(e.reason))
+    };
+    match run() {
+        Ok(v) => v,
+        Err(e) => unsafe { throw(env, e) },
+    }
+}
+
+/// Adds the raw fast-path functions to the module's exports.
+#[napi(module_exports)]
+pub fn register_fast_paths(exports: napi::bindgen_prelude::Object) -> napi::Result<()> {
+    type Callback = unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value;
+    let exports = napi::JsValue::value(&exports);
+    let (env, target) = (exports.env, exports.value);
+    let list: [(&str, Callback); 2] = [
+        ("_s3FastGet", s3_fast_get),
+        ("_s3FastPresign", s3_fast_presign),
+    ];
+    for (name, cb) in list {
+        let mut f = std::ptr::null_mut();
+        napi::check_status!(unsafe {
+            sys::napi_create_function(
+                env,
+                name.as_ptr().cast(),
+                name.len() as isize,
+                Some(cb),
+                std::ptr::null_mut(),
+                &mut f,
+            )
+        })?;
+        napi::check_status!(unsafe {
+            sys::napi_set_named_property(env, target, format!("{name}\0").as_ptr().cast(), f)
+        })?;
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -836,7 +1019,7 @@ pub struct PresignUrlOptions {
 
 /// Presigns any AWS request given as a URL (path percent-encoded as on the wire).
 #[napi(ts_return_type = "PresignedRequest")]
-pub fn presign_url(method: String, url: String, options: PresignUrlOptions) -> Result<TextOut> {
+pub fn presign_url(method: String, url: String, options: PresignUrlOptions) -> Result<Packed> {
     let expires = expires_in(options.expires_in)?;
     guard(move || {
         let settings = SettingsInput {
