@@ -293,6 +293,34 @@ namespace Presigning.Tests
                 };
                 foreach (var o in new[] { plain, rich })
                     Check.Equal(s3.PresignGet("examplebucket", "a b", o).UrlString, s3.PresignGetUrl("examplebucket", "a b", o), "PresignGetUrl = PresignGet");
+                // one options object changed property by property: the cached handle must follow each change
+                var changing = new PresignOptions { Now = Now };
+                var setters = new Action<PresignOptions>[]
+                {
+                    x => x.VersionId = "v2", x => x.ResponseContentType = "a/b", x => x.ResponseContentDisposition = "inline",
+                    x => x.ResponseContentLanguage = "fr", x => x.ResponseContentEncoding = "gzip", x => x.ResponseCacheControl = "max-age=1",
+                    x => x.ResponseExpires = "0", x => x.ExpiresInSeconds = 77, x => x.Now = Now.AddSeconds(5), x => x.Headers.Add("x-amz-meta-z", "1"),
+                    x => x.Query.Add("q", "1"), x => x.VersionId = null, x => x.ResponseExpires = null,
+                };
+                var fresh = new PresignOptions { Now = Now };
+                var urls = new HashSet<string> { s3.Presign("PUT", "examplebucket", "k", changing).UrlString };
+                foreach (var set in setters)
+                {
+                    set(changing);
+                    set(fresh);
+                    var copy = new PresignOptions
+                    {
+                        Now = fresh.Now, ExpiresIn = fresh.ExpiresIn, VersionId = fresh.VersionId, ResponseContentType = fresh.ResponseContentType,
+                        ResponseContentDisposition = fresh.ResponseContentDisposition, ResponseContentLanguage = fresh.ResponseContentLanguage,
+                        ResponseContentEncoding = fresh.ResponseContentEncoding, ResponseCacheControl = fresh.ResponseCacheControl, ResponseExpires = fresh.ResponseExpires,
+                    };
+                    copy.Headers.AddRange(fresh.Headers);
+                    copy.Query.AddRange(fresh.Query);
+                    string expected = s3.Presign("PUT", "examplebucket", "k", copy).UrlString;
+                    Check.Equal(expected, s3.Presign("PUT", "examplebucket", "k", changing).UrlString, "after set " + urls.Count + " (Presign)");
+                    Check.Equal(s3.PresignGetUrl("examplebucket", "k", copy), s3.PresignGetUrl("examplebucket", "k", changing), "after set " + urls.Count + " (PresignGetUrl)");
+                    Check.True(urls.Add(expected), "set " + urls.Count + " changed the URL");
+                }
                 Check.True(s3.PresignGetUrl("examplebucket", "k").Contains("X-Amz-Expires=3600&"), "no options: one hour");
                 Check.True(s3.PresignGetUrl("examplebucket", "k", new PresignOptions()).Contains("X-Amz-Expires=3600&"), "empty options: one hour");
                 Check.Code(PresignerErrorCode.InvalidExpiry, () => s3.PresignGetUrl("examplebucket", "k", new PresignOptions { ExpiresIn = TimeSpan.FromSeconds(604801) }), "expiry");

@@ -67,8 +67,30 @@ namespace Presigning
         private readonly NameValueList _headers = new NameValueList();
         private readonly NameValueList _query = new NameValueList();
 
+        // ExpiresIn and Now are also kept as the scalars the library takes, computed when set
+        // (PresignGetUrl passes them with every call); a fractional ExpiresIn still throws when used.
+        private TimeSpan? _expiresIn;
+        private long _expiresSeconds = 3600;
+        private bool _expiresWhole = true;
+        private DateTimeOffset? _now;
+        private long _nowUnix;
+        private string _versionId, _rct, _rcd, _rcl, _rce, _rcc, _rex;
+        // Changed by every scalar setter: the cached native handle is reused while it is unchanged
+        // (and the header and query lists hold the same pairs).
+        private int _version;
+
         /// <summary>How long the URL stays valid: whole seconds, 1 s .. 7 days; null means one hour.</summary>
-        public TimeSpan? ExpiresIn { get; set; }
+        public TimeSpan? ExpiresIn
+        {
+            get { return _expiresIn; }
+            set
+            {
+                _expiresIn = value;
+                _expiresWhole = !value.HasValue || value.Value.Ticks % TimeSpan.TicksPerSecond == 0;
+                _expiresSeconds = value.HasValue ? value.Value.Ticks / TimeSpan.TicksPerSecond : 3600;
+                _version++;
+            }
+        }
 
         /// <summary>The same as <see cref="ExpiresIn"/> in seconds.</summary>
         public int? ExpiresInSeconds
@@ -82,21 +104,39 @@ namespace Presigning
         /// <summary>Extra raw (unencoded) query parameters, e.g. partNumber and uploadId.</summary>
         public NameValueList Query { get { return _query; } }
         /// <summary>The object version (versionId).</summary>
-        public string VersionId { get; set; }
+        public string VersionId { get { return _versionId; } set { _versionId = value; _version++; } }
         /// <summary>response-content-type</summary>
-        public string ResponseContentType { get; set; }
+        public string ResponseContentType { get { return _rct; } set { _rct = value; _version++; } }
         /// <summary>response-content-disposition</summary>
-        public string ResponseContentDisposition { get; set; }
+        public string ResponseContentDisposition { get { return _rcd; } set { _rcd = value; _version++; } }
         /// <summary>response-content-language</summary>
-        public string ResponseContentLanguage { get; set; }
+        public string ResponseContentLanguage { get { return _rcl; } set { _rcl = value; _version++; } }
         /// <summary>response-content-encoding</summary>
-        public string ResponseContentEncoding { get; set; }
+        public string ResponseContentEncoding { get { return _rce; } set { _rce = value; _version++; } }
         /// <summary>response-cache-control</summary>
-        public string ResponseCacheControl { get; set; }
+        public string ResponseCacheControl { get { return _rcc; } set { _rcc = value; _version++; } }
         /// <summary>response-expires</summary>
-        public string ResponseExpires { get; set; }
+        public string ResponseExpires { get { return _rex; } set { _rex = value; _version++; } }
         /// <summary>The signing time (whole seconds are used); null means the system clock.</summary>
-        public DateTimeOffset? Now { get; set; }
+        public DateTimeOffset? Now
+        {
+            get { return _now; }
+            set
+            {
+                _now = value;
+                _nowUnix = value.HasValue ? value.Value.ToUnixTimeSeconds() : 0;
+                _version++;
+            }
+        }
+
+        /// <summary>ExpiresIn in seconds (ArgumentOutOfRangeException if fractional).</summary>
+        internal long ExpiresInWholeSeconds
+        {
+            get { return _expiresWhole ? _expiresSeconds : ExpiresSeconds(_expiresIn); }
+        }
+
+        /// <summary>Now as Unix seconds (0 when Now is null).</summary>
+        internal long NowUnixSeconds { get { return _nowUnix; } }
 
         /// <summary>Headers, query parameters, a version id or response overrides: what needs an options handle
         /// besides the expiry and the signing time.</summary>
@@ -132,46 +172,37 @@ namespace Presigning
         private sealed class Built
         {
             internal PresignOptionsHandle Handle;
-            internal TimeSpan? ExpiresIn;
-            internal DateTimeOffset? Now;
-            internal string VersionId, Rct, Rcd, Rcl, Rce, Rcc, Rex;
+            internal int Version;
             internal KeyValuePair<string, string>[] Headers, Query;
         }
 
         private Built _built;
 
-        // string.Equals(string, string) is ordinal, with a reference-equality fast path.
-        private static bool Eq(string a, string b) { return string.Equals(a, b); }
-
         private static bool Same(KeyValuePair<string, string>[] a, NameValueList b)
         {
             if (a.Length != b.Count) return false;
             for (int i = 0; i < a.Length; i++)
-                if (!string.Equals(a[i].Key, b[i].Key) || !string.Equals(a[i].Value, b[i].Value)) return false;
+            {
+                KeyValuePair<string, string> x = a[i], y = b[i];
+                // string.Equals(string, string): ordinal, reference-equality fast path
+                if (!string.Equals(x.Key, y.Key) || !string.Equals(x.Value, y.Value)) return false;
+            }
             return true;
         }
 
         /// <summary>
         /// The native options handle for these values, built once and reused while the options
-        /// are unchanged (do not dispose it). Mutating options while another thread presigns with
-        /// them is a race, as for any mutable object.
+        /// are unchanged (do not dispose it): the scalar properties by a version number their
+        /// setters change, the header and query lists pair by pair. Mutating options while
+        /// another thread presigns with them is a race, as for any mutable object.
         /// </summary>
         internal PresignOptionsHandle Handle()
         {
             Built b = Volatile.Read(ref _built);
-            if (b != null && b.ExpiresIn == ExpiresIn && b.Now == Now && Eq(b.VersionId, VersionId)
-                && Eq(b.Rct, ResponseContentType) && Eq(b.Rcd, ResponseContentDisposition)
-                && Eq(b.Rcl, ResponseContentLanguage) && Eq(b.Rce, ResponseContentEncoding)
-                && Eq(b.Rcc, ResponseCacheControl) && Eq(b.Rex, ResponseExpires)
-                && Same(b.Headers, _headers) && Same(b.Query, _query))
+            if (b != null && b.Version == _version && Same(b.Headers, _headers) && Same(b.Query, _query))
                 return b.Handle;
-            var nb = new Built
-            {
-                ExpiresIn = ExpiresIn, Now = Now, VersionId = VersionId,
-                Rct = ResponseContentType, Rcd = ResponseContentDisposition, Rcl = ResponseContentLanguage,
-                Rce = ResponseContentEncoding, Rcc = ResponseCacheControl, Rex = ResponseExpires,
-                Headers = _headers.ToArray(), Query = _query.ToArray(),
-            };
+            // the version is read first: a setter racing with Build makes the next call rebuild
+            var nb = new Built { Version = _version, Headers = _headers.ToArray(), Query = _query.ToArray() };
             nb.Handle = Build();
             Volatile.Write(ref _built, nb);
             return nb.Handle;
@@ -407,7 +438,7 @@ namespace Presigning
                     fixed (byte* b = buf)
                     {
                         status = NativeFast.presigner_presigned_fields_into(h.DangerousGetHandle(), b, (UIntPtr)(uint)buf.Length, &len);
-                        if (status == 0) return Parse(buf, b, len, buffers);
+                        if (status == 0) return Parse(buf, b, len);
                     }
                     if (status != (int)PresignerErrorCode.BufferTooSmall || len.ToUInt64() <= (ulong)buf.Length) Utf8.Check(status);
                     buf = buffers.GrowFields(checked((int)len.ToUInt64()));
@@ -429,7 +460,7 @@ namespace Presigning
         /// <paramref name="buf"/> (pinned at <paramref name="p"/>, <paramref name="len"/> bytes used):
         /// the URL is decoded now, every other string is kept as one copy of its bytes.
         /// </summary>
-        internal static unsafe PresignedRequest Parse(byte[] buf, byte* p, UIntPtr len, ThreadBuffers buffers)
+        internal static unsafe PresignedRequest Parse(byte[] buf, byte* p, UIntPtr len)
         {
             const int Fixed = 9; // PRESIGNER_PRESIGNED_FIELDS_WORDS
             ulong total = len.ToUInt64();
@@ -472,7 +503,7 @@ namespace Presigning
             offsets[slots] = (int)off;
             var utf8 = new byte[(int)off];
             Buffer.BlockCopy(buf, pos + (int)urlLen, utf8, 0, (int)off);
-            string url = Utf8Fast.Decode(p + pos, (int)urlLen, buffers);
+            string url = Utf8Fast.Decode(p + pos, (int)urlLen);
             return new PresignedRequest(url, utf8, offsets, (int)nh, (int)ns, w[0], w[1]);
         }
 
@@ -606,7 +637,7 @@ namespace Presigning
                         {
                             status = NativeFast.presigner_s3_presign_fields_into(s3.DangerousGetHandle(), a, (UIntPtr)(uint)ml, a + ml, (UIntPtr)(uint)bl,
                                 a + ml + bl, (UIntPtr)(uint)kl, o, f, (UIntPtr)(uint)buf.Length, &len);
-                            if (status == 0) return PresignedRequest.Parse(buf, f, len, buffers);
+                            if (status == 0) return PresignedRequest.Parse(buf, f, len);
                         }
                         // BUFFER_TOO_SMALL: len is the size needed; sign again into a buffer that fits
                         // (the thread keeps it, so this happens once per thread and size class)
@@ -653,11 +684,11 @@ namespace Presigning
                 if (options != null)
                 {
                     // expiry and time go as scalars; a handle only for headers, query, version, overrides
-                    expires = PresignOptions.ExpiresSeconds(options.ExpiresIn);
+                    expires = options.ExpiresInWholeSeconds;
                     if (options.Now.HasValue)
                     {
                         hasNow = 1;
-                        now = options.Now.Value.ToUnixTimeSeconds();
+                        now = options.NowUnixSeconds;
                     }
                     if (options.HasRequestSettings) oh = options.Handle();
                 }
@@ -680,7 +711,7 @@ namespace Presigning
                         {
                             status = NativeFast.presigner_s3_presign_url_into(s3.DangerousGetHandle(), a, (UIntPtr)3u, a + 3, (UIntPtr)(uint)bl,
                                 a + 3 + bl, (UIntPtr)(uint)kl, expires, hasNow, now, o, u, (UIntPtr)(uint)url.Length, &len);
-                            if (status == 0) return Utf8Fast.Decode(u, checked((int)len.ToUInt64()), buffers);
+                            if (status == 0) return Utf8Fast.Decode(u, checked((int)len.ToUInt64()));
                         }
                         // BUFFER_TOO_SMALL: len is the URL's length; sign again into a buffer that fits
                         if (status != (int)PresignerErrorCode.BufferTooSmall || len.ToUInt64() <= (ulong)url.Length) Utf8.Check(status);
