@@ -618,16 +618,13 @@ namespace Presigning
                 S3Handle s3 = Handle;
                 // null options: the library's defaults (one hour, the clock), no handle at all
                 PresignOptionsHandle oh = options == null ? null : options.Handle();
-                bool s3Ref = false, oRef = false;
+                bool s3Ref = false;
                 try
                 {
                     s3.DangerousAddRef(ref s3Ref);
-                    IntPtr o = IntPtr.Zero;
-                    if (oh != null)
-                    {
-                        oh.DangerousAddRef(ref oRef);
-                        o = oh.DangerousGetHandle();
-                    }
+                    // The options handle is the one cached by `options` and is never disposed (a
+                    // replaced one is left to its finalizer), so keeping it reachable is enough.
+                    IntPtr o = oh == null ? IntPtr.Zero : oh.DangerousGetHandle();
                     byte[] buf = buffers.Fields;
                     while (true)
                     {
@@ -647,7 +644,7 @@ namespace Presigning
                 }
                 finally
                 {
-                    if (oRef) oh.DangerousRelease();
+                    GC.KeepAlive(oh);
                     if (s3Ref) s3.DangerousRelease();
                 }
             }
@@ -692,16 +689,13 @@ namespace Presigning
                     }
                     if (options.HasRequestSettings) oh = options.Handle();
                 }
-                bool s3Ref = false, oRef = false;
+                bool s3Ref = false;
                 try
                 {
                     s3.DangerousAddRef(ref s3Ref);
-                    IntPtr o = IntPtr.Zero;
-                    if (oh != null)
-                    {
-                        oh.DangerousAddRef(ref oRef);
-                        o = oh.DangerousGetHandle();
-                    }
+                    // The options handle is the one cached by `options` and is never disposed (a
+                    // replaced one is left to its finalizer), so keeping it reachable is enough.
+                    IntPtr o = oh == null ? IntPtr.Zero : oh.DangerousGetHandle();
                     byte[] url = buffers.Url;
                     while (true)
                     {
@@ -720,7 +714,7 @@ namespace Presigning
                 }
                 finally
                 {
-                    if (oRef) oh.DangerousRelease();
+                    GC.KeepAlive(oh);
                     if (s3Ref) s3.DangerousRelease();
                 }
             }
