@@ -28,9 +28,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use presigner::timestamp::system_time_to_unix;
 use presigner::{
     AddressingStyle, CredentialLookup, Credentials, Error as CoreError, ErrorKind, ExpiryPolicy,
-    PayloadHash, PresignOptions, PresignedRequest, S3Config, S3Presigner, SessionTokenMode,
-    SignedRequest, SigningParams, SigningSettings, UrlPresignOptions, Verified, VerifyOptions,
-    MAX_EXPIRES_IN,
+    PayloadHash, PresignOptions, PresignedRequest, PresignedView, S3Config, S3Presigner,
+    SessionTokenMode, SignedRequest, SigningParams, SigningSettings, UrlPresignOptions, Verified,
+    VerifyOptions, MAX_EXPIRES_IN,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1854,19 +1854,18 @@ impl presigner_presigned {
     }
 }
 
-/// The strings of a core result in the order of the `presigner_presigned_fields_into` layout.
-fn request_layout_strings(r: &PresignedRequest) -> impl Iterator<Item = &str> + Clone {
+/// The strings of a presigned view in the order of the `presigner_presigned_fields_into` layout.
+fn view_layout_strings<'a>(v: &PresignedView<'a>) -> impl Iterator<Item = &'a str> + Clone + 'a {
     [
-        &r.url,
-        &r.method,
-        &r.signature,
-        &r.canonical_request,
-        &r.string_to_sign,
+        v.url,
+        v.method,
+        v.signature,
+        v.canonical_request,
+        v.string_to_sign,
     ]
     .into_iter()
-    .chain(r.headers.iter().flat_map(|(n, v)| [n, v]))
-    .chain(r.signed_headers.iter())
-    .map(String::as_str)
+    .chain(v.headers().flat_map(|(n, v)| [n, v]))
+    .chain(v.signed_headers())
 }
 
 /// Writes the `presigner_presigned_fields_into` layout into the caller's buffer (or the
@@ -1984,23 +1983,26 @@ pub unsafe extern "C" fn presigner_s3_presign_fields_into(
         let method = unsafe { str_arg(method, method_len, "method") }?;
         let bucket = unsafe { str_arg(bucket, bucket_len, "bucket") }?;
         let key = unsafe { str_arg(key, key_len, "key") }?;
-        let r = s3
-            .inner
-            .presign(method, bucket, key, options_or_default(options))?;
-        unsafe {
-            write_fields(
-                [
-                    system_time_to_unix(r.signed_at),
-                    system_time_to_unix(r.expires_at),
-                ],
-                r.headers.len(),
-                r.signed_headers.len(),
-                request_layout_strings(&r),
-                buf,
-                buf_cap,
-                len,
-            )
-        }
+        s3.inner.presign_with(
+            method,
+            bucket,
+            key,
+            options_or_default(options),
+            |v| unsafe {
+                write_fields(
+                    [
+                        system_time_to_unix(v.signed_at),
+                        system_time_to_unix(v.expires_at),
+                    ],
+                    v.headers().len(),
+                    v.signed_header_count(),
+                    view_layout_strings(v),
+                    buf,
+                    buf_cap,
+                    len,
+                )
+            },
+        )?
     })
 }
 

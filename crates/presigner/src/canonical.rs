@@ -153,7 +153,10 @@ impl<'a> PreparedHeaders<'a> {
     }
 
     /// Every signed `(name, value)` in canonical order, `host` merged in.
-    pub fn canonical<'s>(&'s self, host: &'s str) -> impl Iterator<Item = (&'s str, &'s str)> {
+    pub fn canonical<'s>(
+        &'s self,
+        host: &'s str,
+    ) -> impl Iterator<Item = (&'s str, &'s str)> + Clone {
         let split = self.others.partition_point(|(n, _)| n.as_ref() < "host");
         self.others[..split]
             .iter()

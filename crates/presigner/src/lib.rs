@@ -43,7 +43,7 @@ pub mod verify;
 
 pub use credentials::{check_expires_in, Credentials, ExpiryPolicy, MAX_EXPIRES_IN};
 pub use error::{Error, ErrorKind, Result};
-pub use request::{PresignedRequest, SignedRequest};
+pub use request::{PresignedRequest, PresignedView, SignedRequest};
 pub use s3::{PresignOptions, ResponseOverrides, S3Config, S3Presigner};
 pub use s3_url::{validate_bucket, validate_key, AddressingStyle, MAX_KEY_BYTES};
 pub use sigv4::{

@@ -14,7 +14,7 @@ use crate::canonical::{normalize_method, prepare_headers, PreparedHeaders, Query
 use crate::credentials::{check_expires_in, Credentials, ExpiryPolicy};
 use crate::encoding::encode;
 use crate::error::Result;
-use crate::request::PresignedRequest;
+use crate::request::{PresignedRequest, PresignedView};
 use crate::s3_url::{validate_bucket, validate_key, AddressingStyle, EndpointFlags, S3Endpoint};
 use crate::signing_key::{DayCache, SigningKey};
 use crate::sigv4::{
@@ -275,7 +275,6 @@ impl S3Presigner {
         let out = self.presign_prepared(&p, &scope, bucket, key, true)?;
         drop(scope);
         Ok(PresignedRequest {
-            url: out.url,
             signed_headers: p.headers.signed_names(),
             headers: p.headers.to_send_owned(),
             method: p.method.into_owned(),
@@ -284,7 +283,34 @@ impl S3Presigner {
             signature: out.signature.as_str().to_owned(),
             canonical_request: out.canonical_request.unwrap_or_default(),
             string_to_sign: out.string_to_sign.unwrap_or_default(),
+            url: out.url,
         })
+    }
+
+    /// [`Self::presign`] handing the result to `f` as a borrowed view instead of an owned
+    /// [`PresignedRequest`]: for callers that copy the fields out anyway (the C ABI writes them
+    /// into the caller's buffer), it saves an allocation per field.
+    pub fn presign_with<R>(
+        &self,
+        method: &str,
+        bucket: &str,
+        key: &str,
+        options: &PresignOptions,
+        f: impl FnOnce(&PresignedView<'_>) -> R,
+    ) -> Result<R> {
+        let (p, query) = self.prepare(method, bucket, options)?;
+        let scope = self.scope(&p, query);
+        let out = self.presign_prepared(&p, &scope, bucket, key, true)?;
+        Ok(f(&PresignedView {
+            url: &out.url,
+            method: &p.method,
+            signature: out.signature.as_str(),
+            canonical_request: out.canonical_request.as_deref().unwrap_or_default(),
+            string_to_sign: out.string_to_sign.as_deref().unwrap_or_default(),
+            signed_at: p.time.system_time(),
+            expires_at: unix_to_system_time(p.expires_at),
+            headers: &p.headers,
+        }))
     }
 
     /// A presigned GET URL.
@@ -398,6 +424,44 @@ mod tests {
             .contains("\nhost:examplebucket.localhost:9000\n"));
         assert!(r.headers.is_empty());
         assert_eq!(r.signed_headers, vec!["host"]);
+    }
+
+    /// The borrowed view holds exactly what the owned result holds.
+    #[test]
+    fn view_matches_owned_result() {
+        let s3 = doc_presigner();
+        let now = Some(parse_rfc3339("2013-05-24T00:00:00Z").unwrap());
+        let cases = [
+            PresignOptions {
+                now,
+                ..Default::default()
+            },
+            PresignOptions {
+                now,
+                headers: vec![
+                    ("Content-Type".into(), "text/plain".into()),
+                    ("x-amz-meta-a".into(), " b  c ".into()),
+                    ("X-Amz-Meta-A".into(), "d".into()),
+                    ("Host".into(), "h.example".into()),
+                ],
+                query: vec![("partNumber".into(), "1".into())],
+                version_id: Some("v1".into()),
+                ..Default::default()
+            },
+        ];
+        for o in &cases {
+            for method in ["GET", "put"] {
+                let owned = s3.presign(method, "examplebucket", "a b/c", o).unwrap();
+                let viewed = s3
+                    .presign_with(method, "examplebucket", "a b/c", o, |v| {
+                        assert_eq!(v.headers().len(), owned.headers.len());
+                        assert_eq!(v.signed_header_count(), owned.signed_headers.len());
+                        v.to_owned()
+                    })
+                    .unwrap();
+                assert_eq!(viewed, owned);
+            }
+        }
     }
 
     #[test]
