@@ -873,6 +873,31 @@ presigner_status presigner_s3_presign_fields_into(const presigner_s3 *s3,
                                                   size_t *len);
 
 /**
+ * `presigner_s3_presign_fields_into` with the options given packed as in
+ * `presigner_presign_options_new_packed` instead of as a handle: one call from arguments to the
+ * serialized result, for bindings whose options are plain values (no handle to make and free).
+ */
+presigner_status presigner_s3_presign_packed_fields_into(const presigner_s3 *s3,
+                                                         const char *method,
+                                                         size_t method_len,
+                                                         const char *bucket,
+                                                         size_t bucket_len,
+                                                         const char *key,
+                                                         size_t key_len,
+                                                         int64_t expires_in,
+                                                         bool has_now,
+                                                         int64_t now_unix,
+                                                         const char *strings,
+                                                         size_t strings_len,
+                                                         const size_t *lens,
+                                                         size_t lens_len,
+                                                         size_t header_count,
+                                                         size_t query_count,
+                                                         char *buf,
+                                                         size_t buf_cap,
+                                                         size_t *len);
+
+/**
  * Frees a presigned request (and every string borrowed from it). NULL is a no-op.
  */
 void presigner_presigned_free(presigner_presigned *presigned);

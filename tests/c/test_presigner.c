@@ -1099,6 +1099,36 @@ static void test_packed(void) {
            (int64_t)(word_at(one, 1) - word_at(one, 0)) == 3600 &&
            (int64_t)word_at(one, 0) > 1700000000 && word_at(one, 2) == 0 && word_at(one, 3) == 1,
        "presign_fields_into, NULL options: clock, 3600 s, host only");
+    /* presign_packed_fields_into: the same request with the options packed, no handle */
+    len = 0;
+    memset(one, 0xCD, need + 8);
+    expect_status(presigner_s3_presign_packed_fields_into(
+                      s3, S("PUT"), S("examplebucket"), S(key), 900, true, DOC_NOW, strings,
+                      strlen(strings), lens, 13, 2, 1, (char *)one, need + 8, &len),
+                  PRESIGNER_STATUS_OK, "presign_packed_fields_into");
+    ok(len == need && memcmp(one, want, need) == 0 && one[need] == 0xCD,
+       "presign_packed_fields_into: the bytes of presign + fields_into");
+    keep = 99;
+    memset(one, 0xCD, 8);
+    expect_status(presigner_s3_presign_packed_fields_into(
+                      s3, S("PUT"), S("examplebucket"), S(key), 900, true, DOC_NOW, strings,
+                      strlen(strings), lens, 13, 2, 1, (char *)one, need - 1, &keep),
+                  PRESIGNER_STATUS_BUFFER_TOO_SMALL, "presign_packed_fields_into: one byte short");
+    ok(keep == need && one[0] == 0xCD, "presign_packed_fields_into short: needed length, untouched");
+    keep = 99;
+    expect_status(presigner_s3_presign_packed_fields_into(
+                      s3, S("PUT"), S("examplebucket"), S(key), 900, true, DOC_NOW, strings,
+                      strlen(strings), lens, 12, 2, 1, (char *)one, need + 8, &keep),
+                  PRESIGNER_STATUS_INVALID_OPTION, "presign_packed_fields_into: wrong lens_len");
+    expect_status(presigner_s3_presign_packed_fields_into(
+                      s3, S("PUT"), S("examplebucket"), S(key), 0, true, DOC_NOW, strings,
+                      strlen(strings), lens, 13, 2, 1, (char *)one, need + 8, &keep),
+                  PRESIGNER_STATUS_INVALID_EXPIRY, "presign_packed_fields_into: expires_in 0");
+    expect_status(presigner_s3_presign_packed_fields_into(
+                      s3, S("PUT"), S("examplebucket"), S(key), 900, true, DOC_NOW, strings,
+                      strlen(strings), lens, 13, 2, 1, (char *)one, need + 8, NULL),
+                  PRESIGNER_STATUS_NULL_ARGUMENT, "presign_packed_fields_into: NULL len");
+    ok(keep == 99 && one[0] == 0xCD, "presign_packed_fields_into failures: outputs untouched");
     free(want);
     free(one);
   }

@@ -1337,74 +1337,101 @@ pub unsafe extern "C" fn presigner_presign_options_new_packed(
 ) -> presigner_status {
     shim(|| {
         check_out(out, "out")?;
-        let bytes = unsafe { bytes_arg(strings.cast::<u8>(), strings_len, "strings") }?;
-        let lens = unsafe { array_arg(lens, lens_len, "lens") }?;
-        let expected = header_count
-            .checked_add(query_count)
-            .and_then(|n| n.checked_mul(2))
-            .and_then(|n| n.checked_add(PRESIGNER_PACKED_OPTIONAL_FIELDS));
-        if expected != Some(lens_len) {
-            return Err(FfiError::new(
-                presigner_status::InvalidOption,
-                format!(
-                    "invalid option packed options: {lens_len} lengths for {header_count} headers \
-                     and {query_count} query parameters (expected 2 * (headers + query) + 7)"
-                ),
-            ));
-        }
-        let mut rest = bytes;
-        let mut next = |len: usize, what: &str| -> FfiResult<&str> {
-            if len > rest.len() {
-                return Err(FfiError::new(
-                    presigner_status::InvalidOption,
-                    format!("invalid option packed options: the lengths exceed strings_len ({strings_len})"),
-                ));
-            }
-            let (head, tail) = rest.split_at(len);
-            rest = tail;
-            // SAFETY: `head` is a slice of the caller's buffer, valid for this call.
-            unsafe { str_arg(head.as_ptr().cast(), head.len(), what) }
-        };
-        let mut o = PresignOptions {
-            expires_in,
-            now: has_now.then(|| unix_time(now_unix)),
-            ..PresignOptions::default()
-        };
-        let mut it = lens.iter().copied();
-        let mut pairs = |count: usize, n: &str, v: &str| -> FfiResult<Vec<(String, String)>> {
-            let mut out = Vec::with_capacity(count);
-            for _ in 0..count {
-                let name = next(it.next().unwrap_or(0), n)?.to_owned();
-                let value = next(it.next().unwrap_or(0), v)?.to_owned();
-                out.push((name, value));
-            }
-            Ok(out)
-        };
-        o.headers = pairs(header_count, "header name", "header value")?;
-        o.query = pairs(query_count, "query name", "query value")?;
-        let mut optional = |what: &str| -> FfiResult<Option<String>> {
-            let s = next(it.next().unwrap_or(0), what)?;
-            Ok((!s.is_empty()).then(|| s.to_owned()))
-        };
-        o.version_id = optional("version_id")?;
-        let r = &mut o.response;
-        r.content_type = optional("override value")?;
-        r.content_disposition = optional("override value")?;
-        r.content_language = optional("override value")?;
-        r.content_encoding = optional("override value")?;
-        r.cache_control = optional("override value")?;
-        r.expires = optional("override value")?;
-        if !rest.is_empty() {
-            return Err(FfiError::new(
-                presigner_status::InvalidOption,
-                format!(
-                    "invalid option packed options: the lengths add up to less than strings_len ({strings_len})"
-                ),
-            ));
-        }
+        let o = unsafe {
+            unpack_options(
+                expires_in,
+                has_now,
+                now_unix,
+                strings,
+                strings_len,
+                lens,
+                lens_len,
+                header_count,
+                query_count,
+            )
+        }?;
         unsafe { write_out(out, boxed(presigner_presign_options { inner: o })) };
         Ok(())
     })
+}
+
+/// The options of `presigner_presign_options_new_packed` (see there for the layout).
+#[allow(clippy::too_many_arguments)]
+unsafe fn unpack_options(
+    expires_in: i64,
+    has_now: bool,
+    now_unix: i64,
+    strings: *const c_char,
+    strings_len: usize,
+    lens: *const usize,
+    lens_len: usize,
+    header_count: usize,
+    query_count: usize,
+) -> FfiResult<PresignOptions> {
+    let bytes = unsafe { bytes_arg(strings.cast::<u8>(), strings_len, "strings") }?;
+    let lens = unsafe { array_arg(lens, lens_len, "lens") }?;
+    let expected = header_count
+        .checked_add(query_count)
+        .and_then(|n| n.checked_mul(2))
+        .and_then(|n| n.checked_add(PRESIGNER_PACKED_OPTIONAL_FIELDS));
+    if expected != Some(lens_len) {
+        return Err(FfiError::new(
+            presigner_status::InvalidOption,
+            format!(
+                "packed options: {lens_len} lengths for {header_count} headers \
+                 and {query_count} query parameters (expected 2 * (headers + query) + 7)"
+            ),
+        ));
+    }
+    let mut rest = bytes;
+    let mut next = |len: usize, what: &str| -> FfiResult<&str> {
+        if len > rest.len() {
+            return Err(FfiError::new(
+                presigner_status::InvalidOption,
+                format!("packed options: the lengths exceed strings_len ({strings_len})"),
+            ));
+        }
+        let (head, tail) = rest.split_at(len);
+        rest = tail;
+        // SAFETY: `head` is a slice of the caller's buffer, valid for this call.
+        unsafe { str_arg(head.as_ptr().cast(), head.len(), what) }
+    };
+    let mut o = PresignOptions {
+        expires_in,
+        now: has_now.then(|| unix_time(now_unix)),
+        ..PresignOptions::default()
+    };
+    let mut it = lens.iter().copied();
+    let mut pairs = |count: usize, n: &str, v: &str| -> FfiResult<Vec<(String, String)>> {
+        let mut out = Vec::with_capacity(count);
+        for _ in 0..count {
+            let name = next(it.next().unwrap_or(0), n)?.to_owned();
+            let value = next(it.next().unwrap_or(0), v)?.to_owned();
+            out.push((name, value));
+        }
+        Ok(out)
+    };
+    o.headers = pairs(header_count, "header name", "header value")?;
+    o.query = pairs(query_count, "query name", "query value")?;
+    let mut optional = |what: &str| -> FfiResult<Option<String>> {
+        let s = next(it.next().unwrap_or(0), what)?;
+        Ok((!s.is_empty()).then(|| s.to_owned()))
+    };
+    o.version_id = optional("version_id")?;
+    let r = &mut o.response;
+    r.content_type = optional("override value")?;
+    r.content_disposition = optional("override value")?;
+    r.content_language = optional("override value")?;
+    r.content_encoding = optional("override value")?;
+    r.cache_control = optional("override value")?;
+    r.expires = optional("override value")?;
+    if !rest.is_empty() {
+        return Err(FfiError::new(
+            presigner_status::InvalidOption,
+            format!("packed options: the lengths add up to less than strings_len ({strings_len})"),
+        ));
+    }
+    Ok(o)
 }
 
 /// Frees options. NULL is a no-op.
@@ -1983,26 +2010,98 @@ pub unsafe extern "C" fn presigner_s3_presign_fields_into(
         let method = unsafe { str_arg(method, method_len, "method") }?;
         let bucket = unsafe { str_arg(bucket, bucket_len, "bucket") }?;
         let key = unsafe { str_arg(key, key_len, "key") }?;
-        s3.inner.presign_with(
-            method,
-            bucket,
-            key,
-            options_or_default(options),
-            |v| unsafe {
-                write_fields(
-                    [
-                        system_time_to_unix(v.signed_at),
-                        system_time_to_unix(v.expires_at),
-                    ],
-                    v.headers().len(),
-                    v.signed_header_count(),
-                    view_layout_strings(v),
-                    buf,
-                    buf_cap,
-                    len,
-                )
-            },
-        )?
+        unsafe {
+            presign_fields(
+                s3,
+                method,
+                bucket,
+                key,
+                options_or_default(options),
+                buf,
+                buf_cap,
+                len,
+            )
+        }
+    })
+}
+
+/// Presigns and writes the `presigner_presigned_fields_into` layout into the caller's buffer.
+#[allow(clippy::too_many_arguments)]
+unsafe fn presign_fields(
+    s3: &presigner_s3,
+    method: &str,
+    bucket: &str,
+    key: &str,
+    options: &PresignOptions,
+    buf: *mut c_char,
+    buf_cap: usize,
+    len: *mut usize,
+) -> FfiResult<()> {
+    // SAFETY (closure): the caller's buffer contract is the exported function's.
+    s3.inner
+        .presign_with(method, bucket, key, options, |v| unsafe {
+            write_fields(
+                [
+                    system_time_to_unix(v.signed_at),
+                    system_time_to_unix(v.expires_at),
+                ],
+                v.headers().len(),
+                v.signed_header_count(),
+                view_layout_strings(v),
+                buf,
+                buf_cap,
+                len,
+            )
+        })?
+}
+
+/// `presigner_s3_presign_fields_into` with the options given packed as in
+/// `presigner_presign_options_new_packed` instead of as a handle: one call from arguments to the
+/// serialized result, for bindings whose options are plain values (no handle to make and free).
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn presigner_s3_presign_packed_fields_into(
+    s3: *const presigner_s3,
+    method: *const c_char,
+    method_len: usize,
+    bucket: *const c_char,
+    bucket_len: usize,
+    key: *const c_char,
+    key_len: usize,
+    expires_in: i64,
+    has_now: bool,
+    now_unix: i64,
+    strings: *const c_char,
+    strings_len: usize,
+    lens: *const usize,
+    lens_len: usize,
+    header_count: usize,
+    query_count: usize,
+    buf: *mut c_char,
+    buf_cap: usize,
+    len: *mut usize,
+) -> presigner_status {
+    shim(|| {
+        check_out(len, "len")?;
+        check_buffer(buf, buf_cap)?;
+        let s3 = unsafe { handle(s3, "s3") }?;
+        let method = unsafe { str_arg(method, method_len, "method") }?;
+        let bucket = unsafe { str_arg(bucket, bucket_len, "bucket") }?;
+        let key = unsafe { str_arg(key, key_len, "key") }?;
+        let options = unsafe {
+            unpack_options(
+                expires_in,
+                has_now,
+                now_unix,
+                strings,
+                strings_len,
+                lens,
+                lens_len,
+                header_count,
+                query_count,
+            )
+        }?;
+        unsafe { presign_fields(s3, method, bucket, key, &options, buf, buf_cap, len) }
     })
 }
 
