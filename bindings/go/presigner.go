@@ -569,19 +569,19 @@ func (s *S3Presigner) Presign(method, bucket, key string, opts PresignOptions) (
 	}
 	sc := getScratch()
 	defer putScratch(sc)
-	oh, err := sc.buildOptions(&opts)
-	if err != nil {
-		return nil, err
-	}
-	defer C.presigner_presign_options_free(oh)
+	hc, qc := sc.pack(&opts)
 	m, ml := cs(method)
 	b, bl := cs(bucket)
 	k, kl := cs(key)
-	// One C call presigns and serializes the result into sc.buf; a buffer too small (rare: the
-	// pooled buffers grow to the largest result seen) costs one more signing.
+	// One C call takes the packed options, presigns and serializes the result into sc.buf; a
+	// buffer too small (rare: the pooled buffers grow to the largest result seen) costs one
+	// more signing.
 	for {
 		runtime.LockOSThread()
-		st := C.presigner_s3_presign_fields_into(sp, m, ml, b, bl, k, kl, oh, sc.bufPtr(), C.size_t(len(sc.buf)), &sc.n)
+		st := C.presigner_s3_presign_packed_fields_into(sp, m, ml, b, bl, k, kl,
+			C.int64_t(expiresSeconds(opts.ExpiresIn)), C.bool(!opts.Now.IsZero()), C.int64_t(opts.Now.Unix()),
+			sc.dataPtr(), C.size_t(len(sc.data)), &sc.lens[0], C.size_t(len(sc.lens)), C.size_t(hc), C.size_t(qc),
+			sc.bufPtr(), C.size_t(len(sc.buf)), &sc.n)
 		if st == C.PRESIGNER_STATUS_BUFFER_TOO_SMALL && int(sc.n) > len(sc.buf) {
 			runtime.UnlockOSThread()
 			sc.grow(int(sc.n))

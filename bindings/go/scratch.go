@@ -19,9 +19,10 @@ import (
 
 // The per-call C traffic of Presign, PresignGet, PresignMany and PresignURL is O(1) C calls:
 // options go to the library packed into one pointer-free buffer
-// (presigner_presign_options_new_packed), a URL comes back written into a reused buffer
+// (presigner_presign_options_new_packed, or with the request itself in
+// presigner_s3_presign_packed_fields_into), a URL comes back written into a reused buffer
 // (presigner_s3_presign_url_into), and a full result is serialized into a reused buffer
-// (presigner_s3_presign_fields_into, or presigner_presigned_fields_into for a result handle),
+// (presigner_s3_presign_packed_fields_into, or presigner_presigned_fields_into for a result handle),
 // copied into one Go allocation and sliced into the result's strings. cgo pointer rules: everything handed to C is either C memory or Go memory
 // without Go pointers (byte and size_t slices, or a single non-pointer field of scratch).
 
@@ -88,12 +89,12 @@ func (sc *scratch) sortedKeys(m map[string][]string) []string {
 	return sc.keys
 }
 
-// buildOptions makes a C options handle in one C call (free it with
-// C.presigner_presign_options_free): expires_in, the signing time when set, the headers and
-// query parameters (names sorted, values in order), version id and response overrides.
-func (sc *scratch) buildOptions(o *PresignOptions) (*C.presigner_presign_options, error) {
+// pack writes the options' strings into sc.data and their lengths into sc.lens in the layout of
+// presigner_presign_options_new_packed: the headers and query parameters (names sorted, so
+// that the first invalid one is always the one reported; values in order), then the version id
+// and the response overrides. It returns the header and query pair counts.
+func (sc *scratch) pack(o *PresignOptions) (hc, qc int) {
 	sc.data, sc.lens = sc.data[:0], sc.lens[:0]
-	var hc, qc int
 	for _, name := range sc.sortedKeys(o.Headers) {
 		for _, v := range o.Headers[name] {
 			sc.add(name)
@@ -113,13 +114,23 @@ func (sc *scratch) buildOptions(o *PresignOptions) (*C.presigner_presign_options
 		r.ContentEncoding, r.CacheControl, r.Expires} {
 		sc.add(v) // "" leaves the field unset
 	}
-	var data *C.char
-	if len(sc.data) > 0 {
-		data = (*C.char)(unsafe.Pointer(&sc.data[0]))
+	return hc, qc
+}
+
+func (sc *scratch) dataPtr() *C.char {
+	if len(sc.data) == 0 {
+		return nil
 	}
+	return (*C.char)(unsafe.Pointer(&sc.data[0]))
+}
+
+// buildOptions makes a C options handle in one C call (free it with
+// C.presigner_presign_options_free) from the options packed by pack.
+func (sc *scratch) buildOptions(o *PresignOptions) (*C.presigner_presign_options, error) {
+	hc, qc := sc.pack(o)
 	runtime.LockOSThread()
 	err := statusErr(C.presigner_presign_options_new_packed(C.int64_t(expiresSeconds(o.ExpiresIn)),
-		C.bool(!o.Now.IsZero()), C.int64_t(o.Now.Unix()), data, C.size_t(len(sc.data)),
+		C.bool(!o.Now.IsZero()), C.int64_t(o.Now.Unix()), sc.dataPtr(), C.size_t(len(sc.data)),
 		&sc.lens[0], C.size_t(len(sc.lens)), C.size_t(hc), C.size_t(qc), &sc.opts))
 	runtime.UnlockOSThread()
 	if err != nil {
