@@ -32,11 +32,6 @@ pub fn encode_path_into(out: &mut String, bytes: &[u8]) {
     }
 }
 
-/// `s` itself when nothing in it needs encoding, else the encoded copy.
-pub fn encode_cow(s: &str) -> std::borrow::Cow<'_, str> {
-    std::borrow::Cow::from(percent_encode(s.as_bytes(), UNRESERVED))
-}
-
 /// Percent-encodes with the unreserved set.
 pub fn encode(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() + 8);

@@ -304,7 +304,6 @@ impl<'a> PresignScope<'a> {
         } else {
             Cow::Owned(p.headers.signed_header_list())
         };
-        let signed_headers_enc = crate::encoding::encode_cow(&signed_list);
         let mut expires = itoa_buf();
         let expires = fmt_u64(p.expires_in, &mut expires);
         let (signed_token, appended_token) = match (p.session_token, p.token_mode) {
@@ -312,14 +311,15 @@ impl<'a> PresignScope<'a> {
             (Some(t), SessionTokenMode::AppendAfterSigning) => (None, Some(t)),
             (None, _) => (None, None),
         };
-        // Already in canonical (bytewise) order.
+        // Already in canonical (bytewise) order. The signed list is encoded as it is written;
+        // comparing it unencoded is fine because no caller parameter may have an auth name.
         let auth: [(&str, Option<&str>); 6] = [
             ("X-Amz-Algorithm", Some(ALGORITHM)),
             ("X-Amz-Credential", Some(&p.scope.credential)),
             ("X-Amz-Date", Some(p.time.amz_date())),
             ("X-Amz-Expires", Some(expires)),
             ("X-Amz-Security-Token", signed_token),
-            ("X-Amz-SignedHeaders", Some(&signed_headers_enc)),
+            ("X-Amz-SignedHeaders", Some(&signed_list)),
         ];
         let mut user = p.query;
         user.sort();
@@ -327,27 +327,31 @@ impl<'a> PresignScope<'a> {
             user.len_hint()
                 + p.scope.credential.len()
                 + signed_token.map_or(0, str::len)
-                + signed_headers_enc.len()
+                + 3 * signed_list.len()
                 + 160,
         );
         let mut user_pairs = user.pairs().peekable();
-        let mut put = |n: &str, v: &str| {
+        let mut put = |n: &str, v: &str, encode: bool| {
             if !canonical_query.is_empty() {
                 canonical_query.push('&');
             }
             canonical_query.push_str(n);
             canonical_query.push('=');
-            canonical_query.push_str(v);
+            if encode {
+                encode_into(&mut canonical_query, v.as_bytes());
+            } else {
+                canonical_query.push_str(v);
+            }
         };
         for (name, value) in auth {
             let Some(value) = value else { continue };
             while let Some((n, v)) = user_pairs.next_if(|&(n, v)| (n, v) < (name, value)) {
-                put(n, v);
+                put(n, v, false);
             }
-            put(name, value);
+            put(name, value, name == "X-Amz-SignedHeaders");
         }
         for (n, v) in user_pairs {
-            put(n, v);
+            put(n, v, false);
         }
         PresignScope {
             canonical_query,
