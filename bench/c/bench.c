@@ -1,6 +1,7 @@
 /* C harness of `make bench` (run by bench/run.py; prints one JSON document, common schema): the
- * Rust core through the C ABI (include/presigner.h, static libpresigner_ffi.a), per call
- * (presigner_s3_presign + presigner_presigned_url + free) and in batches
+ * Rust core through the C ABI (include/presigner.h, static libpresigner_ffi.a), per call (GET:
+ * presigner_s3_presign_url_into into a caller buffer; PUT: the full result,
+ * presigner_s3_presign + presigner_presigned_url + free) and in batches
  * (presigner_s3_presign_many), on 1 and 2 pthreads. Inputs: bench/run.py's flattened copy of
  * bench/inputs.json (TSV "name<TAB>value" lines).
  *   bench_c INPUTS.tsv run   |   bench_c INPUTS.tsv rss N */
@@ -74,8 +75,18 @@ static presigner_s3 *s3_plain, *s3_tok;
 static presigner_presign_options *o_get, *o_put;
 static size_t sink;
 
-/* one URL per call: presign, read the URL, free */
+/* one URL per call. GET: the one-call URL API into a caller buffer (as a C user makes a link);
+ * otherwise the full result: presign, read the URL, free */
 static void one(const presigner_s3 *s3, const char *method, const char *key, const presigner_presign_options *o) {
+  if (!strcmp(method, "GET")) {
+    char buf[2048];
+    size_t len = 0;
+    if (presigner_s3_presign_url_into(s3, S(method), S(bucket), S(key), expires, true, now_epoch, NULL, buf,
+                                      sizeof buf, &len))
+      die("presign_url_into");
+    sink += len;
+    return;
+  }
   presigner_presigned *out = NULL;
   if (presigner_s3_presign(s3, S(method), S(bucket), S(key), o, &out)) die("presign");
   presigner_str u;
@@ -182,7 +193,7 @@ int main(int argc, char **argv) {
 
   printf("{\"language\":\"c\",\"runtime\":\"gcc -O2, static libpresigner_ffi.a (%s)\",", presigner_version());
   printf("\"batch_api\":{\"presigner C ABI\":\"presigner_s3_presign_many\"},");
-  printf("\"notes\":[\"per call: presigner_s3_presign + presigner_presigned_url + presigner_presigned_free (the full result is built)\"],");
+  printf("\"notes\":[\"per call: GET presigner_s3_presign_url_into (caller buffer); PUT presigner_s3_presign + presigner_presigned_url + presigner_presigned_free (the full result is built)\"],");
   printf("\"latency\":[");
   double est = 0;
   latency("get", s3_plain, "GET", o_get, 1, &est);

@@ -392,6 +392,26 @@ impl From<PresignedRequest> for presigner_presigned {
     }
 }
 
+/// Straight from the signer's borrowed result: one copy of each field instead of two.
+impl From<&PresignedView<'_>> for presigner_presigned {
+    fn from(v: &PresignedView<'_>) -> Self {
+        presigner_presigned {
+            url: OutStr::new(v.url),
+            method: OutStr::new(v.method),
+            headers: v
+                .headers()
+                .map(|(n, v)| (OutStr::new(n), OutStr::new(v)))
+                .collect(),
+            signed_headers: v.signed_headers().map(OutStr::new).collect(),
+            signed_at: system_time_to_unix(v.signed_at),
+            expires_at: system_time_to_unix(v.expires_at),
+            signature: OutStr::new(v.signature),
+            canonical_request: OutStr::new(v.canonical_request),
+            string_to_sign: OutStr::new(v.string_to_sign),
+        }
+    }
+}
+
 impl From<SignedRequest> for presigner_signed {
     fn from(r: SignedRequest) -> Self {
         presigner_signed {
@@ -989,8 +1009,10 @@ pub unsafe extern "C" fn presigner_s3_presign(
         let key = unsafe { str_arg(key, key_len, "key") }?;
         let r = s3
             .inner
-            .presign(method, bucket, key, options_or_default(options))?;
-        unsafe { write_out(out, boxed(presigner_presigned::from(r))) };
+            .presign_with(method, bucket, key, options_or_default(options), |v| {
+                presigner_presigned::from(v)
+            })?;
+        unsafe { write_out(out, boxed(r)) };
         Ok(())
     })
 }
