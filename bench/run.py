@@ -7,6 +7,12 @@ results.json, results.md (the ratio table, peer time / presigner time) and chart
     python bench/run.py --quick         # smoke run (BENCH_QUICK=1): a few iterations, tiny
                                         # batches -> target/bench/ (bench/ is left alone)
     python bench/run.py --only rust,go  # some languages
+    python bench/run.py --rounds 5      # more rounds (default: 3 for a full run, 1 for --quick)
+
+Rounds: the harnesses run round-robin (rust, c, go, …, rust, c, go, …) and every latency and
+throughput figure is the median over the rounds of each round's figure. On a shared machine the
+speed changes from minute to minute; a ratio of two rows measured minutes apart moved by up to
+50 % between single runs, and interleaved rounds give both sides of a ratio the same conditions.
 
 Common schema (every harness prints one JSON object on stdout):
     {"language", "runtime", "checks": [{"case", "peer", "same_signature"}], "notes": [..],
@@ -155,6 +161,51 @@ def validate(lang, doc):
             doc.setdefault("notes", []).append(f"check: {c['case']} signature differs from {c['peer']}")
 
 
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def merge_rounds(docs):
+    """One harness document from several rounds: each figure the median over the rounds (the
+    per-round medians are kept in `rounds_us_median`); a signature check fails if any round's did."""
+    base = dict(docs[0])
+    if len(docs) == 1:
+        return base
+    lat_rows = []
+    for r in docs[0]["latency"]:
+        same = [x for d in docs for x in d["latency"] if x["impl"] == r["impl"] and x["case"] == r["case"]]
+        row = dict(r)
+        row["us_median"] = round(median([x["us_median"] for x in same]), 4)
+        row["us_p99"] = round(median([x["us_p99"] for x in same]), 4)
+        row["samples"] = sum(x["samples"] for x in same)
+        row["rounds_us_median"] = [x["us_median"] for x in same]
+        lat_rows.append(row)
+    base["latency"] = lat_rows
+    tp_rows = []
+    for r in docs[0].get("throughput", []):
+        same = [x for d in docs for x in d.get("throughput", [])
+                if x["impl"] == r["impl"] and x["batch"] == r["batch"] and x["threads"] == r["threads"]
+                and "skipped" not in x]
+        if "skipped" in r or not same:
+            tp_rows.append(r)
+            continue
+        row = dict(r)
+        row["us_per_url"] = median([x["us_per_url"] for x in same])
+        row["urls_per_s"] = median([x["urls_per_s"] for x in same])
+        row["rounds_us_per_url"] = [x["us_per_url"] for x in same]
+        tp_rows.append(row)
+    base["throughput"] = tp_rows
+    checks = []
+    for c in docs[0].get("checks", []):
+        same = [x for d in docs for x in d.get("checks", []) if x["case"] == c["case"] and x["peer"] == c["peer"]]
+        checks.append(dict(c, same_signature=all(x["same_signature"] for x in same)))
+    base["checks"] = checks
+    base["harness_seconds"] = round(sum(d["harness_seconds"] for d in docs), 1)
+    return base
+
+
 # ---------------------------------------------------------------- ratios
 def lat(res, lang, impl_prefix, case="get"):
     d = res.get(lang)
@@ -229,8 +280,10 @@ def markdown(doc):
     m = doc["machine"]
     la = " ".join(f"{x:.2f}" for x in m["loadavg_start"])
     le = " ".join(f"{x:.2f}" for x in m["loadavg_end"])
+    rounds = doc.get("rounds", 1)
     out = [f"Measured by `make bench` ({doc['mode']} run, {doc['date']}) on {m['nproc']} cores, {m['cpu']}"
-           f"{' (SHA-NI)' if m['sha_ni'] else ''}, Linux {m['kernel']}; load average {la} at start, {le} at the end. "
+           f"{' (SHA-NI)' if m['sha_ni'] else ''}, Linux {m['kernel']}; load average {la} at start, {le} at the end; "
+           f"{rounds} round-robin round{'s' if rounds != 1 else ''} of every harness, each figure the median over the rounds. "
            "Ratios are peer time / presigner time per URL (medians; higher is faster for presigner), except the "
            "floor and the C/.NET rows (presigner / floor, binding / Rust core: lower is better). Ratios, not "
            "absolute times, are the claim; raw numbers, p99 and throughput are in `bench/results.json`.", "",
@@ -325,7 +378,9 @@ def main():
     ap.add_argument("--quick", action="store_true", default=os.environ.get("BENCH_QUICK") == "1")
     ap.add_argument("--only", default="", help="comma-separated subset of " + ",".join(LANGS))
     ap.add_argument("--out", help="output directory (default: bench/ for a full run, target/bench/ for --quick)")
+    ap.add_argument("--rounds", type=int, help="round-robin rounds of every harness (default 3, --quick 1)")
     args = ap.parse_args()
+    rounds = args.rounds or (1 if args.quick else 3)
     mode = "quick" if args.quick else "full"
     out_dir = args.out or (TB if args.quick else BENCH)
     os.makedirs(TB, exist_ok=True)
@@ -339,25 +394,34 @@ def main():
     results, errors = {}, {}
     timeout = 60 if args.quick else 900
     rss_n = inp["modes"][mode]["rss_batch"]
-    for lang in langs:
-        cmd, env, _ = cmds[lang]
-        t = time.time()
-        print(f"== {lang}: {' '.join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in cmd)}", file=sys.stderr, flush=True)
-        try:
-            out, secs = run(cmd, env, timeout)
-            doc = json.loads(out)
-            validate(lang, doc)
-            rss_cmd = cmd[:-1] + ["rss"]
-            doc["rss"] = rss(rss_cmd, env, rss_n, timeout)
-            doc["rss"]["baseline_kib"] = rss(rss_cmd, env, 1, timeout)["peak_rss_kib"]
-            doc["harness_seconds"] = round(time.time() - t, 1)
-            results[lang] = doc
-        except Exception as e:  # noqa: BLE001 - reported, and fatal at the end
-            errors[lang] = str(e)
-            print(f"!! {lang}: {e}", file=sys.stderr, flush=True)
+    per_round = {lang: [] for lang in langs}
+    for rnd in range(rounds):
+        for lang in langs:
+            if lang in errors:
+                continue
+            cmd, env, _ = cmds[lang]
+            t = time.time()
+            shown = ' '.join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in cmd)
+            print(f"== {lang} (round {rnd + 1}/{rounds}): {shown}", file=sys.stderr, flush=True)
+            try:
+                out, secs = run(cmd, env, timeout)
+                doc = json.loads(out)
+                validate(lang, doc)
+                if rnd == 0:  # peak RSS once: the 1M batch is the longest step
+                    rss_cmd = cmd[:-1] + ["rss"]
+                    doc["rss"] = rss(rss_cmd, env, rss_n, timeout)
+                    doc["rss"]["baseline_kib"] = rss(rss_cmd, env, 1, timeout)["peak_rss_kib"]
+                doc["harness_seconds"] = round(time.time() - t, 1)
+                per_round[lang].append(doc)
+            except Exception as e:  # noqa: BLE001 - reported, and fatal at the end
+                errors[lang] = str(e)
+                print(f"!! {lang}: {e}", file=sys.stderr, flush=True)
+    for lang, docs in per_round.items():
+        if docs and lang not in errors:
+            results[lang] = merge_rounds(docs)
     mach["loadavg_end"] = list(os.getloadavg())
     doc = {"mode": mode, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": mach,
-           "inputs": inp, "languages": results, "errors": errors}
+           "rounds": rounds, "inputs": inp, "languages": results, "errors": errors}
     doc["ratios"] = ratios(results)
     with open(os.path.join(out_dir, "results.json"), "w", encoding="utf-8") as f:
         json.dump(doc, f, indent=1, ensure_ascii=False)
