@@ -186,7 +186,7 @@ def merge_rounds(docs):
     tp_rows = []
     for r in docs[0].get("throughput", []):
         same = [x for d in docs for x in d.get("throughput", [])
-                if x["impl"] == r["impl"] and x["batch"] == r["batch"] and x["threads"] == r["threads"]
+                if (x["impl"], x.get("batch"), x["threads"]) == (r["impl"], r.get("batch"), r["threads"])
                 and "skipped" not in x]
         if "skipped" in r or not same:
             tp_rows.append(r)
@@ -416,6 +416,8 @@ def main():
             except Exception as e:  # noqa: BLE001 - reported, and fatal at the end
                 errors[lang] = str(e)
                 print(f"!! {lang}: {e}", file=sys.stderr, flush=True)
+    with open(os.path.join(TB, f"rounds-{mode}.json"), "w", encoding="utf-8") as f:
+        json.dump(per_round, f)  # every round as printed, for a second look at the spread
     for lang, docs in per_round.items():
         if docs and lang not in errors:
             results[lang] = merge_rounds(docs)
