@@ -28,31 +28,75 @@ struct Mode {
     max_reps: usize,
 }
 
-/// Median and p99 of `samples` samples, each the mean µs/call over k calls (k calibrated so that a
-/// sample lasts about `sample_us`). Returns (median, p99, samples, k, estimate µs/call).
-fn latency(m: &Mode, f: &mut dyn FnMut(usize)) -> Value {
-    let mut i = 0usize;
-    let t = Instant::now();
-    while t.elapsed() < Duration::from_millis(if m.samples > 100 { 50 } else { 1 }) || i < 3 {
-        f(i);
-        i += 1;
-    }
-    let est = t.elapsed().as_secs_f64() * 1e6 / i as f64;
-    let k = ((m.sample_us / est).ceil() as usize).max(1);
-    let fit = (m.budget_s * 1e6 / (est * k as f64)) as usize;
-    let n = m.samples.min(fit).max(5);
-    let mut s = Vec::with_capacity(n);
-    for _ in 0..n {
-        let t = Instant::now();
-        for _ in 0..k {
-            f(i);
-            i += 1;
+/// One latency row: what it times and how it is labelled.
+struct Row<'a> {
+    name: &'static str,
+    role: &'static str,
+    case: &'static str,
+    f: Box<dyn FnMut(usize) + 'a>,
+}
+
+impl<'a> Row<'a> {
+    fn new(
+        name: &'static str,
+        role: &'static str,
+        case: &'static str,
+        f: Box<dyn FnMut(usize) + 'a>,
+    ) -> Self {
+        Row {
+            name,
+            role,
+            case,
+            f,
         }
-        s.push(t.elapsed().as_secs_f64() * 1e6 / k as f64);
     }
-    s.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    let p99 = s[((s.len() as f64 * 0.99).ceil() as usize).clamp(1, s.len()) - 1];
-    json!({"us_median": s[s.len() / 2], "us_p99": p99, "samples": n, "calls_per_sample": k})
+}
+
+/// Median and p99 per row of `samples` samples, each the mean µs/call over k calls (k calibrated
+/// per row so that a sample lasts about `sample_us`). The rows' samples are interleaved (one
+/// sample of every row in turn), so that all rows, and every ratio between two of them, are
+/// measured under the same conditions of a machine whose speed drifts.
+fn latency(m: &Mode, rows: &mut [Row<'_>]) -> Vec<Value> {
+    let mut i = 0usize;
+    let mut ks = Vec::with_capacity(rows.len());
+    let mut round_us = 0.0;
+    for r in rows.iter_mut() {
+        let t = Instant::now();
+        let mut calls = 0usize;
+        while t.elapsed() < Duration::from_millis(if m.samples > 100 { 50 } else { 1 }) || calls < 3
+        {
+            (r.f)(i);
+            i += 1;
+            calls += 1;
+        }
+        let est = t.elapsed().as_secs_f64() * 1e6 / calls as f64;
+        let k = ((m.sample_us / est).ceil() as usize).max(1);
+        ks.push(k);
+        round_us += est * k as f64;
+    }
+    // the same total budget as budget_s per row
+    let fit = (m.budget_s * rows.len() as f64 * 1e6 / round_us) as usize;
+    let n = m.samples.min(fit).max(5);
+    let mut samples = vec![Vec::with_capacity(n); rows.len()];
+    for _ in 0..n {
+        for (ri, r) in rows.iter_mut().enumerate() {
+            let t = Instant::now();
+            for _ in 0..ks[ri] {
+                (r.f)(i);
+                i += 1;
+            }
+            samples[ri].push(t.elapsed().as_secs_f64() * 1e6 / ks[ri] as f64);
+        }
+    }
+    rows.iter()
+        .zip(samples.iter_mut().zip(ks))
+        .map(|(r, (s, k))| {
+            s.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            let p99 = s[((s.len() as f64 * 0.99).ceil() as usize).clamp(1, s.len()) - 1];
+            json!({"impl": r.name, "role": r.role, "case": r.case, "us_median": s[s.len() / 2],
+                   "us_p99": p99, "samples": n, "calls_per_sample": k})
+        })
+        .collect()
 }
 
 type BatchFn<'a> = dyn Fn(&[String]) -> usize + Sync + 'a;
@@ -262,32 +306,55 @@ fn main() {
     }
 
     let nk = keys.len();
-    let mut lat = vec![];
-    let mut row = |name: &str, role: &str, case: &str, f: &mut dyn FnMut(usize)| {
-        let mut v = latency(&m, f);
-        v["impl"] = json!(name);
-        v["role"] = json!(role);
-        v["case"] = json!(case);
-        lat.push(v);
-    };
-    row("presigner", "presigner", "get", &mut |i| {
-        black_box(s3.presign_get(&bucket, &keys[i % nk], &get).unwrap());
-    });
-    row("presigner", "presigner", "get_token", &mut |i| {
-        black_box(s3_tok.presign_get(&bucket, &keys[i % nk], &get).unwrap());
-    });
-    row("presigner", "presigner", "put", &mut |i| {
-        black_box(s3.presign("PUT", &bucket, &keys[i % nk], &put).unwrap());
-    });
-    row("aws-sigv4", "peer", "get", &mut |i| {
-        black_box(aws_sign(&id_plain, "GET", &keys[i % nk], &[]));
-    });
-    row("aws-sigv4", "peer", "get_token", &mut |i| {
-        black_box(aws_sign(&id_tok, "GET", &keys[i % nk], &[]));
-    });
-    row("aws-sigv4", "peer", "put", &mut |i| {
-        black_box(aws_sign(&id_plain, "PUT", &keys[i % nk], &put_headers));
-    });
+    let mut rows: Vec<Row<'_>> = vec![];
+    rows.push(Row::new(
+        "presigner",
+        "presigner",
+        "get",
+        Box::new(|i| {
+            black_box(s3.presign_get(&bucket, &keys[i % nk], &get).unwrap());
+        }),
+    ));
+    rows.push(Row::new(
+        "presigner",
+        "presigner",
+        "get_token",
+        Box::new(|i| {
+            black_box(s3_tok.presign_get(&bucket, &keys[i % nk], &get).unwrap());
+        }),
+    ));
+    rows.push(Row::new(
+        "presigner",
+        "presigner",
+        "put",
+        Box::new(|i| {
+            black_box(s3.presign("PUT", &bucket, &keys[i % nk], &put).unwrap());
+        }),
+    ));
+    rows.push(Row::new(
+        "aws-sigv4",
+        "peer",
+        "get",
+        Box::new(|i| {
+            black_box(aws_sign(&id_plain, "GET", &keys[i % nk], &[]));
+        }),
+    ));
+    rows.push(Row::new(
+        "aws-sigv4",
+        "peer",
+        "get_token",
+        Box::new(|i| {
+            black_box(aws_sign(&id_tok, "GET", &keys[i % nk], &[]));
+        }),
+    ));
+    rows.push(Row::new(
+        "aws-sigv4",
+        "peer",
+        "put",
+        Box::new(|i| {
+            black_box(aws_sign(&id_plain, "PUT", &keys[i % nk], &put_headers));
+        }),
+    ));
 
     // The floor: the cryptography no SigV4 presigner can avoid — SHA-256 of the canonical request
     // and one HMAC-SHA256 of the string-to-sign with a signing key derived once.
@@ -315,14 +382,23 @@ fn main() {
                 "floor computes the real signature"
             );
         }
-        row("floor (SHA-256 + HMAC)", "floor", case, &mut |_| {
-            let h = Sha256::digest(black_box(creq.as_bytes()));
-            let mut m2 = mac.clone();
-            m2.update(prefix.as_bytes());
-            m2.update(hex::encode(h).as_bytes());
-            black_box(m2.finalize().into_bytes());
-        });
+        let prefix = prefix.to_owned();
+        rows.push(Row::new(
+            "floor (SHA-256 + HMAC)",
+            "floor",
+            case,
+            Box::new(move |_| {
+                let h = Sha256::digest(black_box(creq.as_bytes()));
+                let mut m2 = mac.clone();
+                m2.update(prefix.as_bytes());
+                m2.update(hex::encode(h).as_bytes());
+                black_box(m2.finalize().into_bytes());
+            }),
+        ));
     }
+
+    let lat = latency(&m, &mut rows);
+    drop(rows);
 
     let maxn = *m.batches.iter().max().unwrap();
     let bk = batch_keys(maxn);
