@@ -9,8 +9,9 @@ results.json, results.md (the ratio table, peer time / presigner time) and chart
     python bench/run.py --only rust,go  # some languages
     python bench/run.py --rounds 5      # more rounds (default: 3 for a full run, 1 for --quick)
 
-Rounds: the harnesses run round-robin (rust, c, go, …, rust, c, go, …) and every latency and
-throughput figure is the median over the rounds of each round's figure. On a shared machine the
+Rounds: the harnesses run round-robin (rust, c, go, …, rust, c, go, …); every latency and
+throughput figure is the median over the rounds of each round's figure, and every ratio the
+median of the ratios computed within each round. On a shared machine the
 speed changes from minute to minute; a ratio of two rows measured minutes apart moved by up to
 50 % between single runs, and interleaved rounds give both sides of a ratio the same conditions.
 
@@ -260,13 +261,22 @@ def value(res, spec, case):
     return batch_us(res, lang, impl)[0] if case == "get" else None
 
 
-def ratios(res):
+def ratios(rounds):
+    """Each ratio is the median over the rounds of that round's ratio: both sides of a ratio are
+    paired with figures measured minutes, not a whole run, apart. `rounds` is one {lang: doc}
+    per round."""
     rows = []
     for lang, label, num, den, target in RATIOS:
         row = {"language": lang, "ratio": label, "target": f"{target[0]} {target[1]}x" if target else None}
         for case in CASES:
-            a, b = value(res, num, case), value(res, den, case)
-            row[case] = round(a / b, 2) if a and b else None
+            per = []
+            for res in rounds:
+                a, b = value(res, num, case), value(res, den, case)
+                if a and b:
+                    per.append(a / b)
+            row[case] = round(median(per), 2) if per else None
+            if len(per) > 1:
+                row.setdefault("rounds", {})[case] = [round(x, 2) for x in per]
         if target and row["get"] is not None:
             op, t = target
             ok = {c: (row[c] >= t if op == ">=" else row[c] <= t) for c in CASES if row[c] is not None}
@@ -283,7 +293,7 @@ def markdown(doc):
     rounds = doc.get("rounds", 1)
     out = [f"Measured by `make bench` ({doc['mode']} run, {doc['date']}) on {m['nproc']} cores, {m['cpu']}"
            f"{' (SHA-NI)' if m['sha_ni'] else ''}, Linux {m['kernel']}; load average {la} at start, {le} at the end; "
-           f"{rounds} round-robin round{'s' if rounds != 1 else ''} of every harness, each figure the median over the rounds. "
+           f"{rounds} round-robin round{'s' if rounds != 1 else ''} of every harness; each µs figure is the median over the rounds and each ratio the median of the per-round ratios. "
            "Ratios are peer time / presigner time per URL (medians; higher is faster for presigner), except the "
            "floor and the C/.NET rows (presigner / floor, binding / Rust core: lower is better). Ratios, not "
            "absolute times, are the claim; raw numbers, p99 and throughput are in `bench/results.json`.", "",
@@ -378,6 +388,8 @@ def main():
     ap.add_argument("--quick", action="store_true", default=os.environ.get("BENCH_QUICK") == "1")
     ap.add_argument("--only", default="", help="comma-separated subset of " + ",".join(LANGS))
     ap.add_argument("--out", help="output directory (default: bench/ for a full run, target/bench/ for --quick)")
+    ap.add_argument("--remerge", action="store_true",
+                    help="recompute results from the rounds kept by the last run (target/bench/rounds-<mode>.json)")
     ap.add_argument("--rounds", type=int, help="round-robin rounds of every harness (default 3, --quick 1)")
     args = ap.parse_args()
     rounds = args.rounds or (1 if args.quick else 3)
@@ -395,7 +407,11 @@ def main():
     timeout = 60 if args.quick else 900
     rss_n = inp["modes"][mode]["rss_batch"]
     per_round = {lang: [] for lang in langs}
-    for rnd in range(rounds):
+    rounds_file = os.path.join(TB, f"rounds-{mode}.json")
+    if args.remerge:
+        kept = json.load(open(rounds_file, encoding="utf-8"))
+        per_round, mach, rounds = kept["rounds"], kept["machine"], kept["n"]
+    for rnd in range(0 if args.remerge else rounds):
         for lang in langs:
             if lang in errors:
                 continue
@@ -416,15 +432,17 @@ def main():
             except Exception as e:  # noqa: BLE001 - reported, and fatal at the end
                 errors[lang] = str(e)
                 print(f"!! {lang}: {e}", file=sys.stderr, flush=True)
-    with open(os.path.join(TB, f"rounds-{mode}.json"), "w", encoding="utf-8") as f:
-        json.dump(per_round, f)  # every round as printed, for a second look at the spread
+    if not args.remerge:
+        mach["loadavg_end"] = list(os.getloadavg())
+        with open(rounds_file, "w", encoding="utf-8") as f:  # every round as printed
+            json.dump({"machine": mach, "n": rounds, "rounds": per_round}, f)
     for lang, docs in per_round.items():
         if docs and lang not in errors:
             results[lang] = merge_rounds(docs)
-    mach["loadavg_end"] = list(os.getloadavg())
     doc = {"mode": mode, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": mach,
            "rounds": rounds, "inputs": inp, "languages": results, "errors": errors}
-    doc["ratios"] = ratios(results)
+    n = min((len(d) for d in per_round.values() if d), default=0)
+    doc["ratios"] = ratios([{lang: docs[i] for lang, docs in per_round.items() if len(docs) > i} for i in range(n)])
     with open(os.path.join(out_dir, "results.json"), "w", encoding="utf-8") as f:
         json.dump(doc, f, indent=1, ensure_ascii=False)
         f.write("\n")
