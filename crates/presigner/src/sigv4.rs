@@ -15,7 +15,7 @@ use crate::credentials::{check_expires_in, Credentials, ExpiryPolicy};
 use crate::encoding::encode_into;
 use crate::error::{Error, Result};
 use crate::request::{PresignedRequest, SignedRequest};
-use crate::signing_key::{sha256, sha256_hex, sha256_hex_into, Hex64, Sha256Stream, SigningKey};
+use crate::signing_key::{sha256, sha256_hex, Hex64, Sha256Stream, SigningKey};
 use crate::timestamp::{unix_to_system_time, SigningTime};
 
 /// The only algorithm SigV4 (as opposed to SigV4A) uses.
@@ -577,30 +577,21 @@ pub(crate) fn sign_hash(
     (sts, signer.finish_hex(key))
 }
 
-/// `AWS4-HMAC-SHA256\n{X-Amz-Date}\n{scope}\n`: the string-to-sign before the hash.
-pub(crate) fn sts_prefix(time: &SigningTime, region: &str, service: &str) -> String {
-    let mut sts = String::with_capacity(ALGORITHM.len() + region.len() + service.len() + 120);
-    sts.push_str(ALGORITHM);
-    sts.push('\n');
-    sts.push_str(time.amz_date());
-    sts.push('\n');
-    push_scope(&mut sts, time, region, service);
-    sts.push('\n');
-    sts
-}
-
-/// Hashes the canonical request into the string-to-sign and signs that.
+/// Hashes the canonical request and signs the string-to-sign it ends (the path of header
+/// signing and verification; presigning calls [`sign_hash`] directly). Returns the
+/// string-to-sign and the signature.
 pub(crate) fn sign_canonical(
     canonical_request: &str,
-    sts_prefix: &str,
+    time: &SigningTime,
+    region: &str,
+    service: &str,
     key: &SigningKey,
-) -> (String, String) {
-    let mut sts = String::with_capacity(sts_prefix.len() + 64);
-    sts.push_str(sts_prefix);
-    sha256_hex_into(canonical_request.as_bytes(), &mut sts);
-    let mut signature = String::with_capacity(64);
-    key.sign_into(sts.as_bytes(), &mut signature);
-    (sts, signature)
+) -> (String, Hex64) {
+    let mut scope = String::with_capacity(region.len() + service.len() + 24);
+    push_scope(&mut scope, time, region, service);
+    let hash = Hex64::new(&sha256(canonical_request.as_bytes()));
+    let (sts, signature) = sign_hash(key, time, &scope, hash.as_str(), true);
+    (sts.unwrap_or_default(), signature)
 }
 
 fn push_scope(out: &mut String, time: &SigningTime, region: &str, service: &str) {
@@ -786,9 +777,12 @@ pub fn sign_request<N: AsRef<str>, V: AsRef<str>>(
     );
     let (string_to_sign, signature) = sign_canonical(
         &canonical_request,
-        &sts_prefix(&time, params.region, params.service),
+        &time,
+        params.region,
+        params.service,
         &key,
     );
+    let signature = signature.as_str().to_owned();
     let mut authorization = String::with_capacity(200);
     authorization.push_str(ALGORITHM);
     authorization.push_str(" Credential=");

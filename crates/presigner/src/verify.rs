@@ -22,8 +22,8 @@ use crate::credentials::{Credentials, MAX_EXPIRES_IN};
 use crate::error::{Error, Result};
 use crate::signing_key::SigningKey;
 use crate::sigv4::{
-    build_canonical_request, sign_canonical, signing_time, sts_prefix, SessionTokenMode,
-    SettingsOverrides, SigningSettings, ALGORITHM,
+    build_canonical_request, sign_canonical, signing_time, SessionTokenMode, SettingsOverrides,
+    SigningSettings, ALGORITHM,
 };
 use crate::timestamp::{format_unix_rfc3339, unix_to_system_time, SigningTime};
 
@@ -336,12 +336,14 @@ fn check_claim<N: AsRef<str>, V: AsRef<str>>(
         Some(c) => c.get(claim.credential, &credentials, derive),
         None => derive(),
     };
-    let (_, expected) = sign_canonical(
-        &canonical_request,
-        &sts_prefix(&time, scope.region, scope.service),
-        &key,
-    );
-    if !bool::from(expected.as_bytes().ct_eq(claim.signature.as_bytes())) {
+    let (_, expected) =
+        sign_canonical(&canonical_request, &time, scope.region, scope.service, &key);
+    if !bool::from(
+        expected
+            .as_str()
+            .as_bytes()
+            .ct_eq(claim.signature.as_bytes()),
+    ) {
         return Err(Error::SignatureMismatch {
             access_key_id: scope.access_key_id.to_owned(),
         });
